@@ -1,0 +1,221 @@
+package cases
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sort orders of case lists. Dynamic SQL comes only from this allow-list.
+const (
+	SortDue     = "due"     // overdue first, then by due time: the working queue
+	SortCreated = "created" // newest first
+)
+
+// Page limits of case lists.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// Filter selects cases for a list. Zero values do not filter.
+type Filter struct {
+	States     []State
+	AssigneeID *int64
+	Unassigned bool
+	Kind       Kind
+	Platform   Platform
+	Shop       string
+	Overdue    bool
+	Q          string
+	Sort       string
+	Limit      int
+	Cursor     string
+}
+
+// Page is one page of a keyset-paginated list.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// cursor is the position after the last row of a page.
+type cursor struct {
+	Sort string     `json:"s"`
+	At   *time.Time `json:"t"`
+	ID   int64      `json:"i"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, sort string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID <= 0 || c.Sort != sort {
+		return c, &Error{Code: Malformed, Field: "cursor", Message: "cursor is not one this list gave out; start again without it"}
+	}
+	return c, nil
+}
+
+// Validate checks a filter and fills its defaults.
+func (f *Filter) Validate() error {
+	for _, s := range f.States {
+		if !s.Valid() {
+			return FieldError("state", "state must be one of %s", list(States()))
+		}
+	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return FieldError("kind", "kind must be one of %s", list(Kinds()))
+	}
+	if f.Platform != "" && !f.Platform.Valid() {
+		return FieldError("platform", "platform must be one of %s", list(Platforms()))
+	}
+	if f.Sort == "" {
+		f.Sort = SortDue
+	}
+	if f.Sort != SortDue && f.Sort != SortCreated {
+		return FieldError("sort", "sort must be due or created")
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultPageSize
+	}
+	if f.Limit < 1 || f.Limit > MaxPageSize {
+		return FieldError("limit", "limit must be from 1 to %d", MaxPageSize)
+	}
+	if err := checkText("q", f.Q, MaxShortText); err != nil {
+		return err
+	}
+	return nil
+}
+
+// List returns one page of cases matching f.
+func (s *Store) List(ctx context.Context, f Filter) (Page[Case], error) {
+	if err := f.Validate(); err != nil {
+		return Page[Case]{}, err
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	onlyOpen := len(f.States) > 0
+	if len(f.States) == 1 {
+		where = append(where, "c.state = "+arg(string(f.States[0])))
+	} else if len(f.States) > 1 {
+		ss := make([]string, len(f.States))
+		for i, st := range f.States {
+			ss[i] = arg(string(st))
+		}
+		where = append(where, "c.state IN ("+strings.Join(ss, ", ")+")")
+	}
+	for _, st := range f.States {
+		onlyOpen = onlyOpen && st.Open()
+	}
+	if f.AssigneeID != nil {
+		where = append(where, "c.assignee_id = "+arg(*f.AssigneeID))
+	} else if f.Unassigned {
+		where = append(where, "c.assignee_id IS NULL")
+	}
+	if f.Kind != "" {
+		where = append(where, "c.kind = "+arg(string(f.Kind)))
+	}
+	if f.Platform != "" {
+		where = append(where, "c.platform = "+arg(string(f.Platform)))
+	}
+	if f.Shop != "" {
+		where = append(where, "c.shop = "+arg(f.Shop))
+	}
+	if f.Overdue {
+		where = append(where, "c.state <> 'closed' AND c.due_at < now()")
+		onlyOpen = true
+	}
+	if q := SearchQuery(f.Q); q != "" {
+		where = append(where, "c.search @@ to_tsquery('simple', "+arg(q)+")")
+	}
+	var order string
+	if f.Cursor != "" {
+		cur, err := decodeCursor(f.Cursor, f.Sort)
+		if err != nil {
+			return Page[Case]{}, err
+		}
+		switch {
+		case f.Sort == SortCreated && cur.At != nil:
+			where = append(where, "(c.created_at, c.id) < ("+arg(*cur.At)+", "+arg(cur.ID)+")")
+		case f.Sort == SortDue && cur.At != nil && onlyOpen:
+			where = append(where, "(c.due_at, c.id) > ("+arg(*cur.At)+", "+arg(cur.ID)+")")
+		case f.Sort == SortDue && cur.At != nil:
+			where = append(where, "((c.due_at, c.id) > ("+arg(*cur.At)+", "+arg(cur.ID)+") OR c.due_at IS NULL)")
+		case f.Sort == SortDue:
+			where = append(where, "c.due_at IS NULL AND c.id > "+arg(cur.ID))
+		default:
+			return Page[Case]{}, &Error{Code: Malformed, Field: "cursor", Message: "cursor is not one this list gave out"}
+		}
+	}
+	switch f.Sort {
+	case SortCreated:
+		order = "c.created_at DESC, c.id DESC"
+	default:
+		order = "c.due_at ASC NULLS LAST, c.id ASC"
+	}
+	query := `SELECT ` + caseColumns + ` FROM cases c`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	query += ` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
+	var rows []caseRow
+	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+		return Page[Case]{}, formatError(err, "cases")
+	}
+	page := Page[Case]{Items: make([]Case, 0, min(len(rows), f.Limit))}
+	for i, r := range rows {
+		if i == f.Limit {
+			last := page.Items[len(page.Items)-1]
+			c := cursor{Sort: f.Sort, ID: last.ID}
+			if f.Sort == SortCreated {
+				c.At = &last.CreatedAt
+			} else {
+				c.At = last.DueAt
+			}
+			page.NextCursor = encodeCursor(c)
+			break
+		}
+		c, err := r.toCase()
+		if err != nil {
+			return Page[Case]{}, Internalf(err, "read case")
+		}
+		page.Items = append(page.Items, c)
+	}
+	return page, nil
+}
+
+// MaskContact hides the middle of a buyer's phone number or address so that
+// lists do not spread personal data; the case page shows it whole.
+func MaskContact(s string) string {
+	r := []rune(s)
+	switch n := len(r); {
+	case n == 0:
+		return ""
+	case n <= 4:
+		return strings.Repeat("*", n)
+	case n <= 8:
+		return string(r[:1]) + strings.Repeat("*", n-2) + string(r[n-1:])
+	default:
+		return string(r[:3]) + strings.Repeat("*", n-7) + string(r[n-4:])
+	}
+}
+
+// Masked returns the case as lists show it.
+func (c Case) Masked() Case {
+	c.BuyerContact = MaskContact(c.BuyerContact)
+	return c
+}

@@ -1,0 +1,283 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Facts are what the protocol needs to know beyond the case itself, read in
+// the same transaction that changes the case.
+type Facts struct {
+	Now              time.Time // the database's clock
+	Actor            Actor
+	HasAbuseEvidence bool // a chat excerpt or delivery signature is on the case
+}
+
+// Change is what a decision does to a case.
+type Change struct {
+	Case   Case
+	Events []NewEvent
+	// KeepVersion leaves the version alone: a comment does not make what a
+	// colleague is editing stale.
+	KeepVersion bool
+}
+
+// Decide computes a change from the case as it stands, under its row lock.
+type Decide func(c Case, f Facts) (Change, error)
+
+// Create inserts a new case in state respond, due dueIn from now by the
+// database's clock, with its "created" event.
+func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Case{}, err
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	c.State, c.DueAt, c.ClosedAt = StateRespond, nil, nil
+	if c.AssigneeID != nil {
+		if err := checkAssigneeTx(ctx, tx, *c.AssigneeID); err != nil {
+			return Case{}, err
+		}
+	}
+	args := caseArgs(c)
+	args[dueAtArg] = dueIn.Microseconds()
+	args = append(args, actor.ID)
+	var id int64
+	var now time.Time
+	err = tx.QueryRowxContext(ctx, s.sql.insertCase, args...).Scan(&id, &now)
+	if err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	created, err := getCaseTx(ctx, tx, id, false)
+	if err != nil {
+		return Case{}, err
+	}
+	l := ledger{caseID: id}
+	evs, err := l.chain(&actor.ID, ledgerTime(now), []NewEvent{{Kind: EventCreated, Payload: createdPayload(created)}})
+	if err != nil {
+		return Case{}, err
+	}
+	if err := insertEventsTx(ctx, tx, evs); err != nil {
+		return Case{}, err
+	}
+	// The search document includes the ref, known only now.
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET ledger_seq = $2, ledger_head = $3,
+		search = to_tsvector('simple', $4) WHERE id = $1`, id, l.seq, l.head, searchDocument(created)); err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	if err := tx.Commit(); err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	return created, nil
+}
+
+func createdPayload(c Case) map[string]any {
+	p := map[string]any{
+		"ref": c.Ref, "platform": c.Platform, "shop": c.Shop, "kind": c.Kind, "severity": c.Severity,
+		"state": c.State, "due_at": c.DueAt,
+	}
+	if c.ExternalID != "" {
+		p["external_id"] = c.ExternalID
+	}
+	if c.AssigneeID != nil {
+		p["assignee_id"] = *c.AssigneeID
+	}
+	return p
+}
+
+// Get returns one case.
+func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
+	return getCaseTx(ctx, s.db, id, false)
+}
+
+func getCaseTx(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bool) (Case, error) {
+	query := `SELECT ` + caseColumns + ` FROM cases c WHERE c.id = $1`
+	if forUpdate {
+		query += ` FOR UPDATE`
+	}
+	var r caseRow
+	if err := sqlx.GetContext(ctx, q, &r, query, id); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Case{}, Errorf(NotFound, "case %d not found", id)
+		}
+		return Case{}, formatError(err, "case")
+	}
+	return r.toCase()
+}
+
+func (s *Store) caseExists(ctx context.Context, id int64) error {
+	var ok bool
+	if err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1)`, id); err != nil {
+		return formatError(err, "case")
+	}
+	if !ok {
+		return Errorf(NotFound, "case %d not found", id)
+	}
+	return nil
+}
+
+// Change applies decide to a case in one transaction: lock the row, check
+// the actor may act on it and that ifVersion (when given) is current, decide,
+// write the case conditionally on its version and append the events.
+func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide Decide) (Case, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return Case{}, err
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+
+	var l ledger
+	var now time.Time
+	cur, err := getCaseTx(ctx, tx, id, true)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := tx.QueryRowxContext(ctx, `SELECT ledger_seq, ledger_head, now() FROM cases WHERE id = $1`, id).
+		Scan(&l.seq, &l.head, &now); err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	l.caseID = id
+	if !actor.CanActOn(cur.AssigneeID) {
+		return Case{}, Errorf(Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
+	}
+	if ifVersion != nil && *ifVersion != cur.Version {
+		return Case{}, staleError(cur)
+	}
+	facts := Facts{Now: now, Actor: actor}
+	if cur.State == StateListen {
+		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {
+			return Case{}, err
+		}
+	}
+	ch, err := decide(cur, facts)
+	if err != nil {
+		return Case{}, err
+	}
+	next := ch.Case
+	next.ID, next.Ref, next.CreatedAt = cur.ID, cur.Ref, cur.CreatedAt
+	if err := next.Validate(); err != nil {
+		return Case{}, err
+	}
+	if next.AssigneeID != nil && (cur.AssigneeID == nil || *cur.AssigneeID != *next.AssigneeID) {
+		if err := checkAssigneeTx(ctx, tx, *next.AssigneeID); err != nil {
+			return Case{}, err
+		}
+	}
+	evs, err := l.chain(&actor.ID, ledgerTime(now), ch.Events)
+	if err != nil {
+		return Case{}, err
+	}
+	bump := int64(1)
+	if ch.KeepVersion {
+		bump = 0
+	}
+	args := append(caseArgs(next), id, cur.Version, bump, l.seq, l.head)
+	res, err := tx.ExecContext(ctx, s.sql.updateCase, args...)
+	if err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Case{}, staleError(cur)
+	}
+	if err := insertEventsTx(ctx, tx, evs); err != nil {
+		return Case{}, err
+	}
+	updated, err := getCaseTx(ctx, tx, id, false)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	return updated, nil
+}
+
+func staleError(cur Case) *Error {
+	return &Error{
+		Code:    Conflict,
+		Message: fmt.Sprintf("case %s was changed by someone else (now version %d); reload it and try again", cur.Ref, cur.Version),
+		Field:   "If-Match",
+		Extra:   map[string]any{"current_version": cur.Version},
+	}
+}
+
+// checkAssigneeTx refuses assigning a case to a user who does not exist or
+// is deactivated.
+func checkAssigneeTx(ctx context.Context, tx *sqlx.Tx, userID int64) error {
+	var active bool
+	err := tx.GetContext(ctx, &active, `SELECT active FROM users WHERE id = $1`, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return FieldError("assignee_id", "user %d does not exist", userID)
+	}
+	if err != nil {
+		return formatError(err, "assignee")
+	}
+	if !active {
+		return FieldError("assignee_id", "user %d is deactivated", userID)
+	}
+	return nil
+}
+
+// hasAbuseEvidenceTx reports whether the case holds a chat excerpt or a
+// delivery signature; the evidence locker supplies them.
+func hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
+	var exists bool
+	err := tx.GetContext(ctx, &exists, `SELECT to_regclass('evidence') IS NOT NULL`)
+	if err != nil || !exists {
+		return false, formatError(err, "evidence")
+	}
+	err = tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence WHERE case_id = $1
+		AND kind IN ('chat_excerpt', 'delivery_signature') AND NOT voided)`, caseID)
+	return exists, formatError(err, "evidence")
+}
+
+// dueAtArg is the position of due_at among caseArgs.
+const dueAtArg = 17
+
+// statements are the case statements built once from the column list.
+type statements struct {
+	insertCase string
+	updateCase string
+}
+
+func buildStatements() statements {
+	cols := caseWriteColumns()
+	n := len(cols)
+	ins := make([]string, n)
+	set := make([]string, n)
+	for i, col := range cols {
+		p := fmt.Sprintf("$%d", i+1)
+		switch col {
+		case "search":
+			p = fmt.Sprintf("to_tsvector('simple', $%d)", i+1)
+		}
+		ins[i], set[i] = p, col+" = "+p
+		if col == "due_at" {
+			// On creation the argument is the time allowed, in microseconds,
+			// and the clock is the database's.
+			ins[i] = fmt.Sprintf("now() + $%d::bigint * interval '1 microsecond'", i+1)
+		}
+	}
+	insert := fmt.Sprintf(`INSERT INTO cases (%s, created_by) VALUES (%s, $%d) RETURNING id, created_at`,
+		strings.Join(cols, ", "), strings.Join(ins, ", "), n+1)
+	update := fmt.Sprintf(`UPDATE cases SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = now()
+		WHERE id = $%d AND version = $%d`, strings.Join(set, ", "), n+3, n+4, n+5, n+1, n+2)
+	return statements{insertCase: insert, updateCase: update}
+}

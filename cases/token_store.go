@@ -1,0 +1,172 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/text/unicode/norm"
+)
+
+// TokenPrefix starts every API token, so that secret scanners and people
+// recognise one in a log or a commit.
+const TokenPrefix = "rdr_"
+
+// MaxTokensPerUser bounds the live API tokens one user may hold, which keeps
+// the list of one's tokens a single page.
+const MaxTokensPerUser = 100
+
+// APIToken is an integration's credential, as its owner sees it later: the
+// secret itself is shown once, at creation, and never stored.
+type APIToken struct {
+	ID         int64      `json:"id" db:"id"`
+	UserID     int64      `json:"user_id" db:"user_id"`
+	Name       string     `json:"name" db:"name"`
+	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at" db:"last_used_at"`
+}
+
+// NewAPIToken is a token just created, with its secret.
+type NewAPIToken struct {
+	APIToken
+	Token string `json:"token"`
+}
+
+// TokenAuth is what a bearer token resolves to.
+type TokenAuth struct {
+	TokenID int64
+	User    User
+}
+
+const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.last_used_at`
+
+// CreateToken creates an API token for the acting user.
+func (p *People) CreateToken(ctx context.Context, name string) (NewAPIToken, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return NewAPIToken{}, err
+	}
+	if name, err = normalizeTokenName(name); err != nil {
+		return NewAPIToken{}, err
+	}
+	secret := newSecret(TokenPrefix)
+	nt := NewAPIToken{Token: secret}
+	err = p.inTx(ctx, "token", func(tx *sqlx.Tx) error {
+		// Lock the owner so that concurrent creations count each other.
+		var live int
+		if err := tx.GetContext(ctx, &live, `
+			SELECT (SELECT count(*) FROM api_tokens WHERE user_id = u.id AND revoked_at IS NULL)
+			FROM users u WHERE u.id = $1 AND u.active FOR UPDATE`, actor.ID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return badCredentials()
+			}
+			return err
+		}
+		if live >= MaxTokensPerUser {
+			return Errorf(Conflict, "you already have %d tokens; revoke one first", MaxTokensPerUser)
+		}
+		return tx.GetContext(ctx, &nt.APIToken, `
+			INSERT INTO api_tokens AS t (user_id, name, token_hash) VALUES ($1, $2, $3)
+			RETURNING `+tokenColumns, actor.ID, name, tokenHash(secret))
+	})
+	if err != nil {
+		return NewAPIToken{}, err
+	}
+	return nt, nil
+}
+
+// Tokens lists the live tokens of owner, oldest first. Users see their own;
+// admins see anyone's.
+func (p *People) Tokens(ctx context.Context, owner int64) ([]APIToken, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if owner != actor.ID && actor.Role != RoleAdmin {
+		return nil, Errorf(Forbidden, "only admins see other users' tokens")
+	}
+	tokens := []APIToken{}
+	err = p.db.SelectContext(ctx, &tokens, `
+		SELECT `+tokenColumns+` FROM api_tokens t
+		WHERE t.user_id = $1 AND t.revoked_at IS NULL ORDER BY t.id`, owner)
+	return tokens, formatError(err, "tokens")
+}
+
+// RevokeToken ends a token at once. Users revoke their own; admins any.
+// A token that is already revoked, or not visible to the actor, is NotFound.
+func (p *People) RevokeToken(ctx context.Context, id int64) error {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	return p.inTx(ctx, "token", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE api_tokens SET revoked_at = now()
+			WHERE id = $1 AND revoked_at IS NULL AND (user_id = $2 OR $3)`,
+			id, actor.ID, actor.Role == RoleAdmin)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(NotFound, "no token %d", id)
+		}
+		return nil
+	})
+}
+
+// ResolveToken returns the user a bearer token authenticates, in one indexed
+// query that also checks the token is live and its user active. Anything
+// else is Unauthorized. last_used_at is refreshed at most once a minute.
+func (p *People) ResolveToken(ctx context.Context, token string) (TokenAuth, error) {
+	if !wellFormedSecret(token, TokenPrefix) {
+		return TokenAuth{}, badCredentials()
+	}
+	var row struct {
+		TokenID int64 `db:"token_id"`
+		Stale   bool  `db:"stale"`
+		User
+	}
+	err := p.db.GetContext(ctx, &row, `
+		SELECT t.id AS token_id,
+		       t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute' AS stale, `+userColumns+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`, tokenHash(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return TokenAuth{}, badCredentials()
+	}
+	if err != nil {
+		return TokenAuth{}, formatError(err, "token")
+	}
+	if row.Stale {
+		if _, err := p.db.ExecContext(ctx, `
+			UPDATE api_tokens SET last_used_at = now()
+			WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+			row.TokenID); err != nil {
+			return TokenAuth{}, formatError(err, "token")
+		}
+	}
+	return TokenAuth{TokenID: row.TokenID, User: row.User}, nil
+}
+
+// normalizeTokenName trims and checks the label of a token.
+func normalizeTokenName(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", FieldError("name", "is not valid UTF-8")
+	}
+	s = norm.NFC.String(strings.TrimSpace(s))
+	if s == "" {
+		return "", FieldError("name", "is required: say what the token is for")
+	}
+	if utf8.RuneCountInString(s) > 100 {
+		return "", FieldError("name", "is longer than 100 characters")
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return "", FieldError("name", "contains a control character")
+	}
+	return s, nil
+}

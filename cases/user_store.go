@@ -1,0 +1,365 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// AccessPolicy holds the costs and limits of signing in.
+type AccessPolicy struct {
+	Password PasswordParams
+	// SessionIdle ends a session nobody used for this long: one long shift.
+	SessionIdle time.Duration
+	// SessionMax ends a session this long after sign-in, used or not.
+	SessionMax time.Duration
+	// AccountFailures failed sign-ins to one email within FailureWindow
+	// lock that email out until the oldest of them leaves the window.
+	AccountFailures int
+	// AddressFailures does the same per client address (IPv4, IPv6 /64).
+	AddressFailures int
+	FailureWindow   time.Duration
+}
+
+// DefaultAccessPolicy is the production policy.
+func DefaultAccessPolicy() AccessPolicy {
+	return AccessPolicy{
+		Password:        DefaultPasswordParams(),
+		SessionIdle:     12 * time.Hour,
+		SessionMax:      7 * 24 * time.Hour,
+		AccountFailures: 5,
+		AddressFailures: 20,
+		FailureWindow:   15 * time.Minute,
+	}
+}
+
+// People keeps users, their sessions and API tokens, and the failed
+// sign-ins that throttle password guessing. Its exported methods each own
+// one transaction; password hashing happens outside it.
+type People struct {
+	db        *sqlx.DB
+	policy    AccessPolicy
+	passwords *passwords
+}
+
+// NewPeople returns the people store on db under policy.
+func NewPeople(db *sqlx.DB, policy AccessPolicy) *People {
+	return &People{db: db, policy: policy, passwords: newPasswords(policy.Password)}
+}
+
+// Policy returns the policy the store enforces.
+func (p *People) Policy() AccessPolicy { return p.policy }
+
+const userColumns = `u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at`
+
+// CreateUser adds a user. A taken email (in any letter case) is a Conflict
+// on field email.
+func (p *People) CreateUser(ctx context.Context, n NewUser) (User, error) {
+	n, err := n.normalize()
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := p.passwords.hash(ctx, n.Password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &u, `
+			INSERT INTO users AS u (email, display_name, role, language, time_zone, password_hash)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			RETURNING `+userColumns,
+			n.Email, n.DisplayName, n.Role, n.Language, n.TimeZone, hash)
+	})
+	return u, emailConflict(err)
+}
+
+// User returns the user with id, active or not.
+func (p *People) User(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := p.db.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, Errorf(NotFound, "no user %d", id)
+	}
+	return u, formatError(err, "user")
+}
+
+// UserFilter selects a page of users in id order.
+type UserFilter struct {
+	Active *bool  // nil for all
+	Limit  int    // 1 to 200; 0 means 50
+	Cursor string // from the previous page's NextCursor
+}
+
+// Users returns a page of users in id order.
+func (p *People) Users(ctx context.Context, f UserFilter) (Page[User], error) {
+	switch {
+	case f.Limit == 0:
+		f.Limit = 50
+	case f.Limit < 1 || f.Limit > 200:
+		return Page[User]{}, FieldError("limit", "must be from 1 to 200")
+	}
+	after, err := decodeIDCursor(f.Cursor)
+	if err != nil {
+		return Page[User]{}, err
+	}
+	page := Page[User]{Items: []User{}}
+	err = p.db.SelectContext(ctx, &page.Items, `
+		SELECT `+userColumns+` FROM users u
+		WHERE u.id > $1 AND ($2::boolean IS NULL OR u.active = $2)
+		ORDER BY u.id LIMIT $3`, after, f.Active, f.Limit+1)
+	if err != nil {
+		return Page[User]{}, formatError(err, "users")
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeIDCursor(page.Items[f.Limit-1].ID)
+	}
+	return page, nil
+}
+
+// encodeIDCursor makes the opaque cursor of a list in id order.
+func encodeIDCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
+}
+
+// decodeIDCursor reads a cursor from encodeIDCursor; "" starts at the top.
+func decodeIDCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		if v, ok := strings.CutPrefix(string(b), "id:"); ok {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+				return id, nil
+			}
+		}
+	}
+	return 0, &Error{Code: Malformed, Field: "cursor", Message: "cursor is not one this list gave out; start again without it"}
+}
+
+// UpdateUser changes a user's fields. Demoting the last active admin is a
+// Conflict; a new password signs the user out of every session.
+func (p *People) UpdateUser(ctx context.Context, id int64, c UserChanges) (User, error) {
+	c, err := c.normalize()
+	if err != nil {
+		return User{}, err
+	}
+	var hash *string
+	if c.Password != nil {
+		h, err := p.passwords.hash(ctx, *c.Password)
+		if err != nil {
+			return User{}, err
+		}
+		hash = &h
+	}
+	var u User
+	err = p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+		if c.Role != nil && *c.Role != RoleAdmin {
+			if err := keepAnAdminTx(ctx, tx, id, "demote"); err != nil {
+				return err
+			}
+		}
+		err := tx.GetContext(ctx, &u, `
+			UPDATE users AS u SET
+				email = coalesce($2, email),
+				display_name = coalesce($3, display_name),
+				role = coalesce($4, role),
+				language = coalesce($5, language),
+				time_zone = coalesce($6, time_zone),
+				password_hash = coalesce($7, password_hash),
+				updated_at = now()
+			WHERE u.id = $1
+			RETURNING `+userColumns,
+			id, c.Email, c.DisplayName, c.Role, c.Language, c.TimeZone, hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(NotFound, "no user %d", id)
+		}
+		if err != nil || hash == nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id)
+		return err
+	})
+	return u, emailConflict(err)
+}
+
+// UpdateProfile changes what the acting user may change about themselves.
+func (p *People) UpdateProfile(ctx context.Context, c ProfileChanges) (User, error) {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if c, err = c.normalize(); err != nil {
+		return User{}, err
+	}
+	var u User
+	err = p.inTx(ctx, "profile", func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &u, `
+			UPDATE users AS u SET
+				display_name = coalesce($2, display_name),
+				language = coalesce($3, language),
+				time_zone = coalesce($4, time_zone),
+				updated_at = now()
+			WHERE u.id = $1 AND u.active
+			RETURNING `+userColumns,
+			actor.ID, c.DisplayName, c.Language, c.TimeZone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(Unauthorized, "sign in first")
+		}
+		return err
+	})
+	return u, err
+}
+
+// ChangePassword replaces the acting user's password after checking the
+// current one, and ends their other sessions (keepSession survives; 0 for
+// none).
+func (p *People) ChangePassword(ctx context.Context, current, next string, keepSession int64) error {
+	actor, err := RequireActor(ctx)
+	if err != nil {
+		return err
+	}
+	if current == "" {
+		return FieldError("current_password", "is required")
+	}
+	if next, err = normalizePassword("new_password", next); err != nil {
+		return err
+	}
+	var old string
+	if err := p.db.GetContext(ctx, &old, `SELECT password_hash FROM users WHERE id = $1 AND active`, actor.ID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(Unauthorized, "sign in first")
+		}
+		return formatError(err, "user")
+	}
+	ok, _, err := p.passwords.verify(ctx, old, normalizeLoginPassword(current))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return FieldError("current_password", "is not your current password")
+	}
+	hash, err := p.passwords.hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return p.inTx(ctx, "password", func(tx *sqlx.Tx) error {
+		// Conditional on the hash read above: a concurrent change wins once.
+		res, err := tx.ExecContext(ctx, `
+			UPDATE users SET password_hash = $3, updated_at = now()
+			WHERE id = $1 AND password_hash = $2`, actor.ID, old, hash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(Conflict, "the password was changed meanwhile; sign in again")
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, actor.ID, keepSession)
+		return err
+	})
+}
+
+// DeactivateUser stops a user from signing in. Their sessions end and their
+// API tokens are revoked in the same transaction; requests already under way
+// fail too, because every request re-reads the active flag. Users cannot
+// deactivate themselves, and the last active admin cannot be deactivated.
+func (p *People) DeactivateUser(ctx context.Context, id int64) (User, error) {
+	if actor, ok := ActorFrom(ctx); ok && actor.ID == id {
+		return User{}, Errorf(Invalid, "you cannot deactivate yourself; ask another admin")
+	}
+	var u User
+	err := p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+		if err := keepAnAdminTx(ctx, tx, id, "deactivate"); err != nil {
+			return err
+		}
+		err := tx.GetContext(ctx, &u, `
+			UPDATE users AS u SET active = false, updated_at = now()
+			WHERE u.id = $1
+			RETURNING `+userColumns, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(NotFound, "no user %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id)
+		return err
+	})
+	return u, err
+}
+
+// ReactivateUser lets a deactivated user sign in again. Their old sessions
+// and tokens stay ended.
+func (p *People) ReactivateUser(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &u, `
+			UPDATE users AS u SET active = true, updated_at = CASE WHEN u.active THEN u.updated_at ELSE now() END
+			WHERE u.id = $1
+			RETURNING `+userColumns, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(NotFound, "no user %d", id)
+		}
+		return err
+	})
+	return u, err
+}
+
+// keepAnAdminTx refuses to take admin rights from user id when no other
+// active admin would remain. It locks the active admins' rows, so two admins
+// demoting each other at once cannot both succeed.
+func keepAnAdminTx(ctx context.Context, tx *sqlx.Tx, id int64, verb string) error {
+	var admins []int64
+	if err := tx.SelectContext(ctx, &admins, `
+		SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`); err != nil {
+		return err
+	}
+	others := 0
+	target := false
+	for _, a := range admins {
+		if a == id {
+			target = true
+		} else {
+			others++
+		}
+	}
+	if target && others == 0 {
+		return Errorf(Conflict, "cannot %s the last active admin; make another user admin first", verb)
+	}
+	return nil
+}
+
+// inTx runs fn in one transaction and maps its error once.
+func (p *People) inTx(ctx context.Context, what string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := p.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return formatError(err, what)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return formatError(err, what)
+	}
+	return formatError(tx.Commit(), what)
+}
+
+// emailConflict names the field of a duplicate email: the unique index is
+// on an expression, so PostgreSQL reports no column.
+func emailConflict(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "users_email_key" {
+		return &Error{Code: Conflict, Field: "email", Message: "a user with this email already exists", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,170 @@
+// Command redress runs Redress, the case tracker for e-commerce after-sales
+// teams: its HTTP server, its migrations and its administrative commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"text/tabwriter"
+	_ "time/tzdata" // time zones even on machines without a zoneinfo database
+
+	"github.com/jmoiron/sqlx"
+
+	"redress/cases"
+	"redress/cases/pgembed"
+	"redress/migrations"
+	"redress/server"
+)
+
+const usage = `usage: redress <command>
+
+commands:
+  serve                 run the HTTP server (migrations are applied on start)
+  migrate [up|status]   apply pending migrations, or list them
+  user add --email E --name N --role agent|supervisor|admin [--language zh-CN|en] [--timezone ZONE]
+                        add a user; the password is read from stdin
+  help                  show this text
+
+Configuration comes from environment variables; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "redress: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run is main with its dependencies passed in, so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := server.LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		return migrate(ctx, cfg, log, args[1:], stdout)
+	case "user":
+		return userCommand(ctx, cfg, log, args[1:], stdin, stdout, stderr)
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+func serve(ctx context.Context, cfg server.Config, log *slog.Logger) error {
+	// Take the port first: a port in use must fail before anything starts.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (REDRESS_ADDR): %w", cfg.Addr, unwrapOp(err))
+	}
+	defer ln.Close()
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	n, err := migrations.Up(ctx, db.DB)
+	if err != nil {
+		return err
+	}
+	log.Info("migrations applied", "count", n)
+	srv, err := server.New(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	return srv.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, cfg server.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	sub := "up"
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	if sub != "up" && sub != "status" {
+		return fmt.Errorf("migrate: unknown subcommand %q (want up or status)", sub)
+	}
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if sub == "up" {
+		n, err := migrations.Up(ctx, db.DB)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+		return nil
+	}
+	p, err := migrations.NewProvider(db.DB)
+	if err != nil {
+		return err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate status: %w", err)
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "VERSION\tSTATE\tAPPLIED AT\tFILE")
+	for _, m := range st {
+		at := "-"
+		if !m.AppliedAt.IsZero() {
+			at = m.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", m.Source.Version, m.State, at, filepath.Base(m.Source.Path))
+	}
+	return w.Flush()
+}
+
+// openDatabase connects to DATABASE_URL, or starts the embedded default
+// when it is unset. The returned function closes the pool and stops a
+// private PostgreSQL this process started.
+func openDatabase(ctx context.Context, cfg server.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+	dsn := cfg.DatabaseURL
+	stop := func() {}
+	if dsn == "" {
+		pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
+		}
+		dsn = pg.URL()
+		stop = func() {
+			// The caller's context is already cancelled on Ctrl-C.
+			if err := pg.Stop(context.Background()); err != nil {
+				log.Error("stop embedded PostgreSQL", "error", err)
+			}
+		}
+	}
+	db, err := cases.Open(ctx, dsn)
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return db, func() { db.Close(); stop() }, nil
+}
+
+// unwrapOp drops net.OpError's repetition of the address.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}

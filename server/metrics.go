@@ -1,0 +1,83 @@
+package server
+
+import (
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics holds this server's Prometheus collectors in a registry of its own,
+// so that tests can build many servers in one process.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(db *sql.DB) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "redress_http_requests_total",
+			Help: "HTTP requests answered, by method, route template and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "redress_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method, route template and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route", "status"}),
+	}
+	m.registry.MustRegister(
+		m.requests, m.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db, "redress"),
+	)
+	return m
+}
+
+// middleware counts every request under its route template (never the raw
+// path, which would make one series per case).
+func (m *metrics) middleware() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			status := c.Response().Status
+			if err != nil {
+				status = statusFor(err)
+			}
+			route := c.Path()
+			if route == "" || c.Get(unmatchedKey) != nil {
+				route = "unmatched"
+			}
+			labels := prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}
+			m.requests.With(labels).Inc()
+			m.latency.With(labels).Observe(time.Since(start).Seconds())
+			return err
+		}
+	}
+}
+
+const unmatchedKey = "redress.unmatched"
+
+// statusFor is the status the error handler will give err.
+func statusFor(err error) int {
+	if st, ok := statusOf[toDomain(err).Code]; ok {
+		return st
+	}
+	return 500
+}
+
+func (m *metrics) handler() echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry}))
+}
+
+// Registry returns the registry, for other parts of Redress (the scheduler)
+// to register their own collectors.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.registry }

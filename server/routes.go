@@ -1,0 +1,92 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// access says who may call a route. Case-level rules (an agent acts on cases
+// assigned to them or unassigned) are enforced by the store on top of this.
+type access int
+
+const (
+	public     access = iota // anyone, no credentials
+	signedIn                 // any active user, by session cookie or bearer token
+	supervisor               // supervisors and admins
+	admin                    // admins only
+)
+
+func (a access) String() string {
+	return [...]string{"public", "signed-in", "supervisor", "admin"}[a]
+}
+
+// route is one line of the routes table.
+type route struct {
+	method string
+	path   string
+	access access
+	handle echo.HandlerFunc
+}
+
+// routes is the whole HTTP surface of Redress, in one table.
+func (s *Server) routes() []route {
+	return []route{
+		{http.MethodGet, "/healthz", public, s.healthz},
+		{http.MethodGet, "/readyz", public, s.readyz},
+		{http.MethodGet, "/metrics", public, s.metrics.handler()},
+		{http.MethodGet, "/api/openapi.yaml", public, s.openAPI},
+
+		// People and access.
+		{http.MethodPost, "/api/v1/auth/login", public, s.login},
+		{http.MethodPost, "/api/v1/auth/logout", signedIn, s.logout},
+		{http.MethodGet, "/api/v1/me", signedIn, s.me},
+		{http.MethodPatch, "/api/v1/me", signedIn, s.updateMe},
+		{http.MethodPost, "/api/v1/me/password", signedIn, s.changeMyPassword},
+		{http.MethodGet, "/api/v1/tokens", signedIn, s.listTokens},
+		{http.MethodPost, "/api/v1/tokens", signedIn, s.createToken},
+		{http.MethodDelete, "/api/v1/tokens/:id", signedIn, s.revokeToken},
+		{http.MethodGet, "/api/v1/users", admin, s.listUsers},
+		{http.MethodPost, "/api/v1/users", admin, s.createUser},
+		{http.MethodGet, "/api/v1/users/:id", admin, s.getUser},
+		{http.MethodPatch, "/api/v1/users/:id", admin, s.updateUser},
+		{http.MethodPost, "/api/v1/users/:id/deactivate", admin, s.deactivateUser},
+		{http.MethodPost, "/api/v1/users/:id/reactivate", admin, s.reactivateUser},
+
+		// Cases and the handling protocol.
+		{http.MethodPost, "/api/v1/cases", signedIn, s.createCase},
+		{http.MethodGet, "/api/v1/cases", signedIn, s.listCases},
+		{http.MethodPost, "/api/v1/cases/import", signedIn, s.importCases},
+		{http.MethodGet, "/api/v1/cases/:id", signedIn, s.getCase},
+		{http.MethodPatch, "/api/v1/cases/:id", signedIn, s.patchCase},
+		{http.MethodPost, "/api/v1/cases/:id/transitions", signedIn, s.transitionCase},
+		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, s.assignCase},
+		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, s.commentCase},
+		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, s.proposeRemedy},
+		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, s.approveRemedy},
+		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, s.caseEvents},
+		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, s.verifyCase},
+	}
+}
+
+func (s *Server) registerRoutes() {
+	for _, r := range s.routes() {
+		s.echo.Add(r.method, r.path, r.handle, s.authorize(r.access))
+	}
+}
+
+// RouteInfo is one route's method, echo path and access level
+// ("public", "signed-in", "supervisor" or "admin").
+type RouteInfo struct {
+	Method, Path, Access string
+}
+
+// RouteAccess lists the routes table's access levels, so that tests can
+// check every registered route against the level it claims.
+func (s *Server) RouteAccess() []RouteInfo {
+	var out []RouteInfo
+	for _, r := range s.routes() {
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Access: r.access.String()})
+	}
+	return out
+}
