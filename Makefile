@@ -10,7 +10,7 @@ build:
 
 ## run: build, then serve on the embedded default PostgreSQL (or DATABASE_URL).
 run: build
-	./$(BIN) serve
+	./$(BIN) serve --demo
 
 ## test: the whole suite against a real PostgreSQL (see README).
 test:

@@ -27,7 +27,10 @@ import (
 const usage = `usage: redress <command>
 
 commands:
-  serve                 run the HTTP server (migrations are applied on start)
+  serve [--demo]        run the HTTP server (migrations are applied on start;
+                        --demo loads the demo data set into an empty database)
+  demo                  load the demo data set and print the demo accounts
+  verify                check every case's event chain
   migrate [up|status]   apply pending migrations, or list them
   user add --email E --name N --role agent|supervisor|admin [--language zh-CN|en] [--timezone ZONE]
                         add a user; the password is read from stdin
@@ -59,7 +62,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	switch args[0] {
 	case "serve":
-		return serve(ctx, cfg, log)
+		demo, err := serveFlags(args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, demo, stdout)
+	case "demo":
+		return demoCommand(ctx, cfg, log, stdout)
+	case "verify":
+		return verifyCommand(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "user":
@@ -68,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
 
-func serve(ctx context.Context, cfg server.Config, log *slog.Logger) error {
+func serve(ctx context.Context, cfg server.Config, log *slog.Logger, demo bool, stdout io.Writer) error {
 	// Take the port first: a port in use must fail before anything starts.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -85,10 +96,23 @@ func serve(ctx context.Context, cfg server.Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("migrations applied", "count", n)
+	if demo {
+		if err := loadDemo(ctx, db, stdout); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Redress is at %s\n", cfg.BaseURL)
+	}
 	srv, err := server.New(cfg, db, log)
 	if err != nil {
 		return err
 	}
+	sched, err := srv.StartScheduler()
+	if err != nil {
+		return err
+	}
+	// Deferred after closeDB, so it runs before it: a sweep in flight ends
+	// before its database goes.
+	defer sched.Stop()
 	return srv.Serve(ctx, ln)
 }
 

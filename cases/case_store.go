@@ -142,7 +142,21 @@ func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide D
 		return Case{}, formatError(err, "case")
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	updated, err := s.changeTx(ctx, tx, id, &actor, ifVersion, decide)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Case{}, formatError(err, "case")
+	}
+	return updated, nil
+}
 
+// changeTx is Change inside a transaction the caller owns, so that other
+// writes (evidence, reminders) commit or fail together with the case's
+// events. A nil actor is the system (the scheduler): it may act on any case
+// and its events have no actor.
+func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *Actor, ifVersion *int64, decide Decide) (Case, error) {
 	var l ledger
 	var now time.Time
 	cur, err := getCaseTx(ctx, tx, id, true)
@@ -154,13 +168,17 @@ func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide D
 		return Case{}, formatError(err, "case")
 	}
 	l.caseID = id
-	if !actor.CanActOn(cur.AssigneeID) {
-		return Case{}, Errorf(Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
+	facts := Facts{Now: now}
+	var actorID *int64
+	if actor != nil {
+		if !actor.CanActOn(cur.AssigneeID) {
+			return Case{}, Errorf(Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
+		}
+		facts.Actor, actorID = *actor, &actor.ID
 	}
 	if ifVersion != nil && *ifVersion != cur.Version {
 		return Case{}, staleError(cur)
 	}
-	facts := Facts{Now: now, Actor: actor}
 	if cur.State == StateListen {
 		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {
 			return Case{}, err
@@ -180,7 +198,7 @@ func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide D
 			return Case{}, err
 		}
 	}
-	evs, err := l.chain(&actor.ID, ledgerTime(now), ch.Events)
+	evs, err := l.chain(actorID, ledgerTime(now), ch.Events)
 	if err != nil {
 		return Case{}, err
 	}
@@ -199,14 +217,7 @@ func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide D
 	if err := insertEventsTx(ctx, tx, evs); err != nil {
 		return Case{}, err
 	}
-	updated, err := getCaseTx(ctx, tx, id, false)
-	if err != nil {
-		return Case{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return Case{}, formatError(err, "case")
-	}
-	return updated, nil
+	return getCaseTx(ctx, tx, id, false)
 }
 
 func staleError(cur Case) *Error {
@@ -236,15 +247,12 @@ func checkAssigneeTx(ctx context.Context, tx *sqlx.Tx, userID int64) error {
 }
 
 // hasAbuseEvidenceTx reports whether the case holds a chat excerpt or a
-// delivery signature; the evidence locker supplies them.
+// delivery signature that has not been voided.
 func hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
 	var exists bool
-	err := tx.GetContext(ctx, &exists, `SELECT to_regclass('evidence') IS NOT NULL`)
-	if err != nil || !exists {
-		return false, formatError(err, "evidence")
-	}
-	err = tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence WHERE case_id = $1
-		AND kind IN ('chat_excerpt', 'delivery_signature') AND NOT voided)`, caseID)
+	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = $1
+		AND e.kind IN ('chat_excerpt', 'delivery_signature')
+		AND NOT EXISTS (SELECT 1 FROM evidence_voids v WHERE v.evidence_id = e.id))`, caseID)
 	return exists, formatError(err, "evidence")
 }
 

@@ -28,7 +28,6 @@ type sessionRow struct {
 	SessionID int64     `db:"session_id"`
 	CSRFToken string    `db:"csrf_token"`
 	ExpiresAt time.Time `db:"expires_at"`
-	Stale     bool      `db:"stale"`
 	User
 }
 
@@ -172,7 +171,7 @@ func (p *People) startSessionTx(ctx context.Context, tx *sqlx.Tx, user int64, a 
 		  INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, user_agent, ip)
 		  VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
 		  RETURNING id, user_id, csrf_token, expires_at)
-		SELECT s.id AS session_id, s.csrf_token, s.expires_at, false AS stale, `+userColumns+`
+		SELECT s.id AS session_id, s.csrf_token, s.expires_at, `+userColumns+`
 		FROM s JOIN users u ON u.id = s.user_id`,
 		tokenHash(token), user, newSecret(""), absolute, cleanUserAgent(a.UserAgent), inetOrNil(a.Address))
 	if err != nil {
@@ -189,29 +188,36 @@ func (p *People) ResolveSession(ctx context.Context, token string) (Session, err
 	if !wellFormedSecret(token, "") {
 		return Session{}, badCredentials()
 	}
-	var row sessionRow
-	err := p.db.GetContext(ctx, &row, `
-		SELECT s.id AS session_id, s.csrf_token, s.expires_at,
-		       s.last_seen_at < now() - interval '1 minute' AS stale, `+userColumns+`
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > now()
-		  AND s.last_seen_at > now() - make_interval(secs => $2) AND u.active`,
-		tokenHash(token), p.policy.SessionIdle.Seconds())
+	stmt, err := p.resolveSession.get(ctx, p.db)
+	if err != nil {
+		return Session{}, formatError(err, "session")
+	}
+	var sess Session
+	var stale bool
+	err = stmt.QueryRowContext(ctx, tokenHash(token), p.policy.SessionIdle.Seconds()).
+		Scan(userFields(&sess.User, &sess.ID, &sess.CSRFToken, &sess.ExpiresAt, &stale)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, badCredentials()
 	}
 	if err != nil {
 		return Session{}, formatError(err, "session")
 	}
-	if row.Stale {
+	if stale {
 		if _, err := p.db.ExecContext(ctx, `
 			UPDATE sessions SET last_seen_at = now()
-			WHERE id = $1 AND last_seen_at < now() - interval '1 minute'`, row.SessionID); err != nil {
+			WHERE id = $1 AND last_seen_at < now() - interval '1 minute'`, sess.ID); err != nil {
 			return Session{}, formatError(err, "session")
 		}
 	}
-	return row.session(), nil
+	return sess, nil
 }
+
+// resolveSessionSQL's columns are in the order userFields expects.
+const resolveSessionSQL = `
+	SELECT s.id, s.csrf_token, s.expires_at, s.last_seen_at < now() - interval '1 minute', ` + userColumns + `
+	FROM sessions s JOIN users u ON u.id = s.user_id
+	WHERE s.token_hash = $1 AND s.expires_at > now()
+	  AND s.last_seen_at > now() - make_interval(secs => $2) AND u.active`
 
 // EndSession signs a session out. Ending one that is already gone is not an
 // error: the outcome is the same.

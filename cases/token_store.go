@@ -126,32 +126,35 @@ func (p *People) ResolveToken(ctx context.Context, token string) (TokenAuth, err
 	if !wellFormedSecret(token, TokenPrefix) {
 		return TokenAuth{}, badCredentials()
 	}
-	var row struct {
-		TokenID int64 `db:"token_id"`
-		Stale   bool  `db:"stale"`
-		User
+	stmt, err := p.resolveToken.get(ctx, p.db)
+	if err != nil {
+		return TokenAuth{}, formatError(err, "token")
 	}
-	err := p.db.GetContext(ctx, &row, `
-		SELECT t.id AS token_id,
-		       t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute' AS stale, `+userColumns+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`, tokenHash(token))
+	var auth TokenAuth
+	var stale bool
+	err = stmt.QueryRowContext(ctx, tokenHash(token)).Scan(userFields(&auth.User, &auth.TokenID, &stale)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TokenAuth{}, badCredentials()
 	}
 	if err != nil {
 		return TokenAuth{}, formatError(err, "token")
 	}
-	if row.Stale {
+	if stale {
 		if _, err := p.db.ExecContext(ctx, `
 			UPDATE api_tokens SET last_used_at = now()
 			WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-			row.TokenID); err != nil {
+			auth.TokenID); err != nil {
 			return TokenAuth{}, formatError(err, "token")
 		}
 	}
-	return TokenAuth{TokenID: row.TokenID, User: row.User}, nil
+	return auth, nil
 }
+
+// resolveTokenSQL's columns are in the order userFields expects.
+const resolveTokenSQL = `
+	SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute', ` + userColumns + `
+	FROM api_tokens t JOIN users u ON u.id = t.user_id
+	WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`
 
 // normalizeTokenName trims and checks the label of a token.
 func normalizeTokenName(s string) (string, error) {

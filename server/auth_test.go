@@ -385,6 +385,17 @@ func TestCSRF(t *testing.T) {
 	})
 	t.Run("LoginFromOwnOriginWorks", func(t *testing.T) {
 		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "http://127.0.0.1:8080"), http.StatusOK)
+		// The default base URL is on loopback; localhost is the same machine.
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "http://localhost:8080"), http.StatusOK)
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "http://localhost:9999"), http.StatusForbidden)
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "https://127.0.0.1:8080"), http.StatusForbidden)
+	})
+	t.Run("BehindHTTPSOnlyThePublicOriginSignsIn", func(t *testing.T) {
+		e := newEnvWith(t, map[string]string{"REDRESS_BASE_URL": "https://redress.example.com"})
+		u := e.addUser(cases.RoleAgent)
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "https://REDRESS.example.com:443"), http.StatusOK)
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "http://localhost"), http.StatusForbidden)
+		wantStatus(t, e.postLogin(u.Email, testPassword, "Origin", "https://redress.example.com.evil.example"), http.StatusForbidden)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestBadInput(t *testing.T) {
 		field                    string   // "" when the problem names no field
 		headers                  []string // defaults to the admin's browser
 	}
-	cases := []tc{
+	tests := []tc{
 		// The shared JSON binder, through POST /api/v1/users.
 		{"MalformedJSON", "POST", "/api/v1/users", `{"email":`, 400, "", nil},
 		{"SyntaxError", "POST", "/api/v1/users", `{"email" "x"}`, 400, "", nil},
@@ -116,19 +117,17 @@ func TestBadInput(t *testing.T) {
 	var hashBefore string
 	e.db.Get(&hashBefore, `SELECT string_agg(password_hash || email || display_name || role || language || time_zone, ',' ORDER BY id) FROM users`)
 	before := counts()
-	for _, c := range cases {
+	for _, c := range tests {
 		t.Run(c.name, func(t *testing.T) {
 			headers := c.headers
 			if headers == nil {
 				headers = a.headers()
 			}
-			var body *bytes.Reader
-			if c.body != "" || c.method != http.MethodGet && c.method != http.MethodDelete {
-				body = bytes.NewReader([]byte(c.body))
-			}
-			var rec = e.do(c.method, c.path, nil, headers...)
-			if body != nil {
-				rec = e.do(c.method, c.path, body, headers...)
+			var rec *httptest.ResponseRecorder
+			if c.method == http.MethodGet || c.method == http.MethodDelete {
+				rec = e.do(c.method, c.path, nil, headers...)
+			} else {
+				rec = e.do(c.method, c.path, bytes.NewReader([]byte(c.body)), headers...)
 			}
 			if rec.Code != c.status {
 				t.Fatalf("status %d, want %d; body %s", rec.Code, c.status, rec.Body)

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/subtle"
 	"mime"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -60,15 +61,28 @@ func (s *Server) checkLoginOrigin(c echo.Context) error {
 }
 
 // sameOrigin compares an Origin header with the base URL by scheme, host
-// and port, with default ports made explicit.
+// and port, with default ports made explicit. When the base URL is on
+// loopback (the default, http://127.0.0.1:8080), any loopback name for it
+// matches too: a browser opened at http://localhost:8080 is the same
+// machine, and a page on another site cannot be served from it.
 func sameOrigin(origin string, base *url.URL) bool {
 	o, err := url.Parse(origin)
 	if err != nil || o.Host == "" || (o.Path != "" && o.Path != "/") {
 		return false
 	}
-	return strings.EqualFold(o.Scheme, base.Scheme) &&
-		strings.EqualFold(o.Hostname(), base.Hostname()) &&
-		portOf(o) == portOf(base)
+	if !strings.EqualFold(o.Scheme, base.Scheme) || portOf(o) != portOf(base) {
+		return false
+	}
+	return strings.EqualFold(o.Hostname(), base.Hostname()) || isLoopback(o.Hostname()) && isLoopback(base.Hostname())
+}
+
+// isLoopback reports whether host names this machine's loopback interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 func portOf(u *url.URL) string {

@@ -66,6 +66,27 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, s.approveRemedy},
 		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, s.caseEvents},
 		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, s.verifyCase},
+
+		// Reminders: my notification inbox; webhooks (admins).
+		{http.MethodGet, "/api/v1/notifications", signedIn, s.listNotifications},
+		{http.MethodGet, "/api/v1/notifications/unread-count", signedIn, s.unreadNotifications},
+		{http.MethodPost, "/api/v1/notifications/read-all", signedIn, s.readAllNotifications},
+		{http.MethodPost, "/api/v1/notifications/:id/read", signedIn, s.readNotification},
+		{http.MethodGet, "/api/v1/webhooks", admin, s.listWebhooks},
+		{http.MethodPost, "/api/v1/webhooks", admin, s.createWebhook},
+		{http.MethodGet, "/api/v1/webhooks/:id", admin, s.getWebhook},
+		{http.MethodPatch, "/api/v1/webhooks/:id", admin, s.patchWebhook},
+		{http.MethodDelete, "/api/v1/webhooks/:id", admin, s.deleteWebhook},
+		{http.MethodGet, "/api/v1/webhooks/:id/deliveries", admin, s.webhookDeliveries},
+
+		// Evidence: immutable, hashed, voided only by a supervisor.
+		{http.MethodPost, "/api/v1/cases/:id/evidence", signedIn, s.addEvidence},
+		{http.MethodGet, "/api/v1/cases/:id/evidence", signedIn, s.listEvidence},
+		{http.MethodGet, "/api/v1/cases/:id/evidence.zip", signedIn, s.evidencePack},
+		{http.MethodPost, "/api/v1/evidence/parse", signedIn, s.parseChat},
+		{http.MethodGet, "/api/v1/evidence/:id", signedIn, s.getEvidence},
+		{http.MethodGet, "/api/v1/evidence/:id/content", signedIn, s.evidenceContent},
+		{http.MethodPost, "/api/v1/evidence/:id/void", supervisor, s.voidEvidence},
 	}
 }
 

@@ -32,6 +32,7 @@ type Server struct {
 	metrics    *metrics
 	migrations *goose.Provider
 	policy     workflows.Policy
+	remind     *reminderParts // reminders, notifications, webhooks (scheduler.go)
 }
 
 // New wires a Server to its database. It registers every route from the
@@ -56,6 +57,7 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 		policy:     workflows.DefaultPolicy(),
 	}
 	s.metrics = newMetrics(db.DB)
+	s.remind = newReminderParts(cfg, db, s.metrics.registry)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -85,7 +87,7 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 // REDRESS_MAX_BODY_BYTES, under a limit of its own.
 func largeBody(route string) bool {
 	switch route {
-	case "/api/v1/cases/import":
+	case "/api/v1/cases/import", "/api/v1/cases/:id/evidence":
 		return true
 	}
 	return false

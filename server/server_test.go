@@ -54,11 +54,11 @@ func testAccessPolicy() cases.AccessPolicy {
 	return p
 }
 
-func testConfig(t *testing.T, vars map[string]string) server.Config {
-	t.Helper()
+func testConfig(tb testing.TB, vars map[string]string) server.Config {
+	tb.Helper()
 	cfg, err := server.LoadConfig(func(k string) string { return vars[k] })
 	if err != nil {
-		t.Fatalf("config: %v", err)
+		tb.Fatalf("config: %v", err)
 	}
 	return cfg
 }
@@ -78,22 +78,25 @@ func newEnvWith(t *testing.T, vars map[string]string) *env {
 // newServer builds a server on a fresh database, for tests and benchmarks.
 func newServer(tb testing.TB, vars map[string]string) (*sqlx.DB, *server.Server, *syncBuffer) {
 	tb.Helper()
-	db := testdb.New(tb)
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	db, srv := newServerLoggingTo(tb, vars, logs)
+	return db, srv, logs
+}
+
+// newServerLoggingTo is newServer with the JSON log written to w.
+func newServerLoggingTo(tb testing.TB, vars map[string]string, w io.Writer) (*sqlx.DB, *server.Server) {
+	tb.Helper()
+	db := testdb.New(tb)
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := map[string]string{"DATABASE_URL": "postgres://unused@localhost/x"}
 	for k, v := range vars {
 		env[k] = v
 	}
-	cfg, err := server.LoadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		tb.Fatalf("config: %v", err)
-	}
-	srv, err := server.New(cfg, db, log, server.WithAccessPolicy(testAccessPolicy()))
+	srv, err := server.New(testConfig(tb, env), db, log, server.WithAccessPolicy(testAccessPolicy()))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return db, srv, logs
+	return db, srv
 }
 
 // do sends a request through the real router and returns the recorder.

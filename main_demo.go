@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/jmoiron/sqlx"
+
+	"redress/cases"
+	"redress/migrations"
+	"redress/server"
+	"redress/workflows"
+)
+
+// demoCases is how many cases the demo data set holds.
+const demoCases = 300
+
+// demoCommand runs `redress demo`: it loads the demo data set into an empty
+// database (migrating it first) and prints the demo accounts.
+func demoCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdout io.Writer) error {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if _, err := migrations.Up(ctx, db.DB); err != nil {
+		return err
+	}
+	return loadDemo(ctx, db, stdout)
+}
+
+func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
+	loaded, err := server.LoadDemo(ctx, db, cases.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		fmt.Fprintln(stdout, "demo: the demo data set is loaded already")
+	}
+	server.PrintDemoUsers(stdout)
+	return nil
+}
+
+// verifyCommand runs `redress verify`: it recomputes every case's event
+// chain and names the first broken link of each broken one.
+func verifyCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdout io.Writer) error {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	checked, broken, err := cases.NewStore(db).VerifyAll(ctx, func(v cases.Verification) {
+		fmt.Fprintf(stdout, "case %d: chain broken at event %d\n", v.CaseID, *v.BrokenAt)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "verified %d case(s): %d intact, %d broken\n", checked, checked-broken, broken)
+	if broken > 0 {
+		return fmt.Errorf("verify: %d case ledger(s) are broken", broken)
+	}
+	return nil
+}
+
+// serveFlags parses `redress serve [--demo]`.
+func serveFlags(args []string, stderr io.Writer) (demo bool, err error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&demo, "demo", false, "load the demo data set into an empty database before serving")
+	if err := fs.Parse(args); err != nil {
+		return false, err
+	}
+	if fs.NArg() > 0 {
+		return false, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	return demo, nil
+}
