@@ -50,8 +50,29 @@ func (k EvidenceKind) file() fileRule {
 	return fileRequired
 }
 
-// TakesFile reports whether evidence of kind k may come with a file.
-func (k EvidenceKind) TakesFile() bool { return k.Valid() && k.file() != fileForbidden }
+// checkKind names what is wrong with a kind, if anything.
+func checkKind(k EvidenceKind) error {
+	switch {
+	case k == "":
+		return FieldError("kind", "kind is required: one of %s", list(EvidenceKinds()))
+	case !k.Valid():
+		return FieldError("kind", "%q is not a kind of evidence: one of %s", k, list(EvidenceKinds()))
+	}
+	return nil
+}
+
+// AcceptsFile returns nil when evidence of kind k may come with a file, and
+// otherwise the problem: an unknown kind, or a kind whose content is text.
+// An upload checks it before reading the file.
+func (k EvidenceKind) AcceptsFile() error {
+	if err := checkKind(k); err != nil {
+		return err
+	}
+	if k.file() == fileForbidden {
+		return FieldError("file", "a %s is text: send it in the text field, not as a file", k)
+	}
+	return nil
+}
 
 // fields lists the kind-specific fields (JSON names) a kind has.
 func (k EvidenceKind) fields() []string {
@@ -150,9 +171,6 @@ type content struct {
 	chunkSize int
 }
 
-// HasFile reports whether the item's content is an uploaded file.
-func (e Evidence) HasFile() bool { return e.content.body == nil }
-
 // EvidenceInput is new evidence as a client sends it. Empty values count as
 // absent, so that a form that posts every input box may leave the ones of
 // other kinds blank.
@@ -195,19 +213,18 @@ func (in EvidenceInput) given() []string {
 // returns it normalised. It names the first field at fault; times are
 // checked against the clock separately (CheckTimes).
 func (in EvidenceInput) Check(hasFile bool) (EvidenceInput, error) {
-	switch {
-	case in.Kind == "":
-		return in, FieldError("kind", "kind is required: one of %s", list(EvidenceKinds()))
-	case !in.Kind.Valid():
-		return in, FieldError("kind", "%q is not a kind of evidence: one of %s", in.Kind, list(EvidenceKinds()))
+	if err := checkKind(in.Kind); err != nil {
+		return in, err
 	}
 	for _, f := range in.given() {
 		if !slices.Contains(in.Kind.fields(), f) {
 			return in, FieldError(f, "%s is not a field of %s evidence", f, in.Kind)
 		}
 	}
-	if hasFile && in.Kind.file() == fileForbidden {
-		return in, FieldError("file", "a %s is text: send it in the text field, not as a file", in.Kind)
+	if hasFile {
+		if err := in.Kind.AcceptsFile(); err != nil {
+			return in, err
+		}
 	}
 	in.Courier, in.Waybill, in.SignedBy = strings.TrimSpace(in.Courier), strings.TrimSpace(in.Waybill), strings.TrimSpace(in.SignedBy)
 	in.Note = strings.TrimSpace(in.Note)

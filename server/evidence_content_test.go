@@ -85,6 +85,16 @@ func TestEvidenceDownload(t *testing.T) {
 			t.Fatalf("chat Content-Disposition %q", d)
 		}
 	})
+	t.Run("OddChatTextIsKeptWholeAndUnparsed", func(t *testing.T) {
+		text := "  截图里买家说：\r\n\r\n“不给退款就差评”\n\n（无时间）\t\u00a0"
+		chat := agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": text})
+		if chat.Parsed == nil || *chat.Parsed || chat.Lines == nil || len(*chat.Lines) != 0 || *chat.Text != text {
+			t.Fatalf("odd text %+v", chat)
+		}
+		if got := contentOf(t, agent, chat.ID); string(got) != text || sha256Hex(got) != chat.SHA256 {
+			t.Fatalf("odd text content %q", got)
+		}
+	})
 }
 
 func TestEvidencePackVerifies(t *testing.T) {
@@ -122,9 +132,15 @@ func TestEvidencePackVerifies(t *testing.T) {
 		files[f.Name] = b
 	}
 	var m struct {
-		Case   struct{ ID int64; Ref string }
-		Ledger struct{ Seq int64; Head string }
-		Items  []struct {
+		Case struct {
+			ID  int64
+			Ref string
+		}
+		Ledger struct {
+			Seq  int64
+			Head string
+		}
+		Items []struct {
 			ID          int64
 			Kind        string
 			Path        string

@@ -81,8 +81,10 @@ func (s *Server) uploadEvidence(c echo.Context, caseID int64) (cases.Evidence, e
 // file is checked first, so that a file the kind cannot take is refused
 // before it is read.
 func (s *Server) receiveFile(c echo.Context, draft *cases.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part) error {
-	if in.Kind != "" && in.Kind.Valid() && !in.Kind.TakesFile() {
-		return cases.FieldError("file", "a %s is text: send it in the text field, not as a file", in.Kind)
+	if in.Kind != "" {
+		if err := in.Kind.AcceptsFile(); err != nil {
+			return err
+		}
 	}
 	// Part.FileName strips directories silently; a name that holds them is
 	// refused instead, so that what is kept is what the client sent.

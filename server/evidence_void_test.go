@@ -120,7 +120,7 @@ func TestApologySkipSeesEvidence(t *testing.T) {
 	})
 	t.Run("WithoutEvidenceIs422", func(t *testing.T) {
 		c, tag := inListen(t)
-		agent.upload(c.ID, field("kind", "photo"), filePart("a.jpg", fileOf(jpegMagic, 1000, 1))) // a photo does not count
+		created201(t, agent.upload(c.ID, field("kind", "photo"), filePart("a.jpg", fileOf(jpegMagic, 1000, 1)))) // a photo does not count
 		wantProblem(t, move(c, tag), 422, "evidence")
 	})
 	t.Run("WithOnlyAVoidedChatExcerptIs422", func(t *testing.T) {
