@@ -1,7 +1,7 @@
 # Redress: the two commands are `make run` and `make test`.
 GO      ?= go
 BIN     := bin/redress
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: build run test lint bench clean
 

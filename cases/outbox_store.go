@@ -12,16 +12,16 @@ import (
 )
 
 // DeliverDue sends the pending deliveries that are due at now, one
-// transaction each, until none is left or max have been tried (max <= 0:
-// no limit). Each transaction claims its row with FOR UPDATE SKIP LOCKED,
-// so workers of several instances never send one row at the same time; it
-// keeps the lock while send runs (send must time out) and records the
-// attempt and the outcome before it commits. A delivered row is never sent
+// transaction each, until none is left or limit deliveries have been tried
+// (limit <= 0: no limit). Each transaction claims its row with FOR UPDATE
+// SKIP LOCKED, so workers of several instances never send one row at the
+// same time; it keeps the lock while send runs (send must time out) and
+// records the attempt and the outcome before it commits. A delivered row is never sent
 // again. A send that succeeds but whose commit fails is sent again later:
 // receivers deduplicate on the delivery id (X-Redress-Delivery).
-func (s *Webhooks) DeliverDue(ctx context.Context, now time.Time, max int, send Send) (DeliveryResult, error) {
+func (s *Webhooks) DeliverDue(ctx context.Context, now time.Time, limit int, send Send) (DeliveryResult, error) {
 	var res DeliveryResult
-	for tried := 0; max <= 0 || tried < max; tried++ {
+	for tried := 0; limit <= 0 || tried < limit; tried++ {
 		found, err := s.deliverOne(ctx, now, send, &res)
 		if err != nil || !found {
 			return res, err

@@ -49,7 +49,7 @@ func TestSweepQueuesDeliveriesForSubscribedWebhooks(t *testing.T) {
 	all := addWebhook(t, db, admin)
 	escalations := addWebhook(t, db, admin, cases.EventEscalated)
 	off := addWebhook(t, db, admin)
-	if _, err := cases.NewWebhooks(db).Update(as(admin), off.ID, cases.WebhookPatch{Active: ptr(false)}, nil); err != nil {
+	if _, err := cases.NewWebhooks(db).Update(as(admin), off.ID, cases.WebhookPatch{Active: ptr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	c := newCase(t, s, agent, func(in *cases.CaseInput) { in.AssigneeID = &agent.ID })
@@ -220,7 +220,7 @@ func TestDisablingAWebhookCancelsItsPendingDeliveries(t *testing.T) {
 	t.Run("Deactivated", func(t *testing.T) {
 		w := addWebhook(t, db, admin)
 		queueDelivery(t, db, w.ID, now)
-		if _, err := hooks.Update(as(admin), w.ID, cases.WebhookPatch{Active: ptr(false)}, nil); err != nil {
+		if _, err := hooks.Update(as(admin), w.ID, cases.WebhookPatch{Active: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := hooks.DeliverDue(context.Background(), now, 0, never); err != nil {

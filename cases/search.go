@@ -57,6 +57,10 @@ func SearchTerms(text string) []string {
 	return terms
 }
 
+// SearchDocument is the text whose to_tsvector('simple', …) the store keeps
+// in a case's search column, so that bulk loaders build the same index.
+func SearchDocument(c Case) string { return searchDocument(c) }
+
 // searchDocument is the text stored as the case's tsvector source.
 func searchDocument(c Case) string {
 	var b strings.Builder

@@ -378,3 +378,18 @@ func emailConflict(err error) error {
 	}
 	return err
 }
+
+// Person is a colleague as every signed-in user may see them: enough to
+// assign a case or hand work over, nothing more.
+type Person struct {
+	ID          int64  `json:"id" db:"id"`
+	DisplayName string `json:"display_name" db:"display_name"`
+	Role        Role   `json:"role" db:"role"`
+}
+
+// Directory returns the active users, by name.
+func (p *People) Directory(ctx context.Context) ([]Person, error) {
+	people := []Person{}
+	err := p.db.SelectContext(ctx, &people, `SELECT id, display_name, role FROM users WHERE active ORDER BY display_name, id`)
+	return people, formatError(err, "users")
+}

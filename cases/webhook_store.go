@@ -130,9 +130,9 @@ func (s *Webhooks) List(ctx context.Context, limit int, cursor string) (Page[Web
 // Update applies a patch to a webhook under its row lock and returns it. A
 // webhook that stops being active has its pending deliveries cancelled, so
 // that turning it on again does not flood the channel with stale reminders.
-// check, when not nil, vets the patched webhook before it is written (the
-// HTTP layer resolves a changed URL's host).
-func (s *Webhooks) Update(ctx context.Context, id int64, p WebhookPatch, check func(Webhook) error) (Webhook, error) {
+// Whether a new URL's host may be reached is the caller's check, made
+// before: it resolves a name, which must not happen under the row lock.
+func (s *Webhooks) Update(ctx context.Context, id int64, p WebhookPatch) (Webhook, error) {
 	var out Webhook
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		cur, err := getWebhookTx(ctx, tx, id, true)
@@ -142,11 +142,6 @@ func (s *Webhooks) Update(ctx context.Context, id int64, p WebhookPatch, check f
 		next, err := p.Apply(cur)
 		if err != nil {
 			return err
-		}
-		if check != nil {
-			if err := check(next); err != nil {
-				return err
-			}
 		}
 		var r webhookRow
 		err = tx.GetContext(ctx, &r, `UPDATE webhooks w SET name = $2, url = $3, format = $4, secret = $5, events = $6,

@@ -17,12 +17,7 @@ func (s *Server) createCase(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	nc, err := in.Case()
-	if err != nil {
-		return err
-	}
-	within, _ := s.policy.Deadlines.Within(nc.Kind, nc.Severity, cases.StateRespond)
-	created, err := s.store.Create(c.Request().Context(), nc, within)
+	created, err := s.newCase(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -175,10 +170,7 @@ func (s *Server) transitionCase(c echo.Context) error {
 	if err := bindJSON(c, &m); err != nil {
 		return err
 	}
-	updated, err := s.store.Change(c.Request().Context(), id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.Transition(cur, m, s.facts(f), s.policy)
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
+	updated, err := s.transition(c.Request().Context(), id, version, m)
 	if err != nil {
 		return err
 	}
@@ -202,26 +194,11 @@ func (s *Server) assignCase(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	updated, err := s.store.Change(c.Request().Context(), id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		if !f.Actor.Role.Supervises() && in.AssigneeID != nil && *in.AssigneeID != f.Actor.ID && cur.AssigneeID == nil {
-			return cases.Change{}, cases.Errorf(cases.Forbidden, "agents take unassigned cases for themselves; a supervisor assigns them to others")
-		}
-		if sameAssignee(cur.AssigneeID, in.AssigneeID) {
-			return cases.Change{Case: cur, KeepVersion: true}, nil
-		}
-		next := cur
-		next.AssigneeID = in.AssigneeID
-		return cases.Change{Case: next, Events: []cases.NewEvent{{Kind: cases.EventAssigned,
-			Payload: map[string]any{"from": cur.AssigneeID, "to": in.AssigneeID}}}}, nil
-	})
+	updated, err := s.assign(c.Request().Context(), id, version, in.AssigneeID)
 	if err != nil {
 		return err
 	}
 	return s.caseResponse(c, http.StatusOK, updated)
-}
-
-func sameAssignee(a, b *int64) bool {
-	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // commentCase handles POST /api/v1/cases/{id}/comments. A comment does not
@@ -237,23 +214,11 @@ func (s *Server) commentCase(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	body := strings.TrimSpace(in.Body)
-	if err := cases.CheckText("body", body, cases.MaxLongText, true); err != nil {
-		return err
-	}
-	var event cases.NewEvent
-	_, err = s.store.Change(c.Request().Context(), id, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		event = cases.NewEvent{Kind: cases.EventCommented, Payload: map[string]any{"body": body}}
-		return cases.Change{Case: cur, Events: []cases.NewEvent{event}, KeepVersion: true}, nil
-	})
+	ev, err := s.comment(c.Request().Context(), id, in.Body)
 	if err != nil {
 		return err
 	}
-	evs, err := s.store.Events(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, evs[len(evs)-1])
+	return c.JSON(http.StatusCreated, ev)
 }
 
 // proposeRemedy handles POST /api/v1/cases/{id}/remedy: the agent records
@@ -272,10 +237,7 @@ func (s *Server) proposeRemedy(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	updated, err := s.store.Change(c.Request().Context(), id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ProposeRemedy(cur, in, s.facts(f), s.policy)
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
+	updated, err := s.proposeRemedyFor(c.Request().Context(), id, version, in)
 	if err != nil {
 		return err
 	}
@@ -292,10 +254,7 @@ func (s *Server) approveRemedy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	updated, err := s.store.Change(c.Request().Context(), id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ApproveRemedy(cur, s.facts(f))
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
+	updated, err := s.approveRemedyOf(c.Request().Context(), id, version)
 	if err != nil {
 		return err
 	}

@@ -389,3 +389,28 @@ func TestImportThroughTheAPI(t *testing.T) {
 		wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases/import", "platform,external_id,shop,kind\ntaobao,X,\xff,damaged\n", "Content-Type", "text/csv"), 422, "body")
 	})
 }
+
+func TestPeopleDirectory(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	sup := e.caller(cases.RoleSupervisor)
+	gone := e.addUser(cases.RoleAgent)
+	if _, err := e.people.DeactivateUser(cases.WithActor(context.Background(), e.caller(cases.RoleAdmin).user.Actor()), gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	rec := agent.call(http.MethodGet, "/api/v1/people", nil)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "email") || strings.Contains(rec.Body.String(), "password") {
+		t.Fatalf("directory exposes more than names and roles: %s", rec.Body)
+	}
+	got := decodeAs[struct{ Items []cases.Person }](t, rec).Items
+	ids := map[int64]bool{}
+	for _, p := range got {
+		ids[p.ID] = true
+	}
+	if !ids[agent.user.ID] || !ids[sup.user.ID] || ids[gone.ID] {
+		t.Fatalf("directory %+v: want active users only", got)
+	}
+}

@@ -25,6 +25,9 @@ type Config struct {
 	MaxBodyBytes         int64          // REDRESS_MAX_BODY_BYTES: JSON and form bodies
 	MaxUploadBytes       int64          // REDRESS_MAX_UPLOAD_BYTES: evidence files
 	AllowPrivateWebhooks bool           // REDRESS_WEBHOOK_ALLOW_PRIVATE: deliver to loopback/private hosts
+	PprofAddr            string         // REDRESS_PPROF_ADDR: loopback host:port for net/http/pprof; empty is off
+	EscalationGrace      time.Duration  // REDRESS_ESCALATION_GRACE: overdue this long, supervisors hear of it
+	PlatformLead         time.Duration  // REDRESS_PLATFORM_LEAD: remind this long before a platform deadline
 }
 
 // Variable describes one environment variable, for validation errors and
@@ -46,6 +49,9 @@ func Variables() []Variable {
 		{"REDRESS_MAX_BODY_BYTES", "1048576", "largest JSON or form body accepted"},
 		{"REDRESS_MAX_UPLOAD_BYTES", "20971520", "largest evidence file accepted (20 MiB)"},
 		{"REDRESS_WEBHOOK_ALLOW_PRIVATE", "false", "allow webhooks to loopback and private addresses"},
+		{"REDRESS_PPROF_ADDR", "(unset)", "loopback host:port serving Go's profiler (/debug/pprof/) for benchmarks; unset is off"},
+		{"REDRESS_ESCALATION_GRACE", "1h", "how long a step may stay overdue before supervisors are told"},
+		{"REDRESS_PLATFORM_LEAD", "4h", "how long before a platform deadline its reminder fires"},
 	}
 }
 
@@ -99,8 +105,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	c.SweepSchedule = get("REDRESS_SWEEP_SCHEDULE", "@every 1m")
-	if _, err := CronParser().Parse(c.SweepSchedule); err != nil {
-		return c, fmt.Errorf("REDRESS_SWEEP_SCHEDULE: %q is not a cron spec: %v", c.SweepSchedule, err)
+	if err := checkSchedule(c.SweepSchedule); err != nil {
+		return c, err
 	}
 
 	if c.MaxBodyBytes, err = byteSize(get("REDRESS_MAX_BODY_BYTES", "1048576")); err != nil {
@@ -112,6 +118,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	allow := get("REDRESS_WEBHOOK_ALLOW_PRIVATE", "false")
 	if c.AllowPrivateWebhooks, err = strconv.ParseBool(allow); err != nil {
 		return c, fmt.Errorf("REDRESS_WEBHOOK_ALLOW_PRIVATE: %q is not true or false", allow)
+	}
+	if c.PprofAddr = get("REDRESS_PPROF_ADDR", ""); c.PprofAddr != "" {
+		if err := checkLoopback(c.PprofAddr); err != nil {
+			return c, fmt.Errorf("REDRESS_PPROF_ADDR: %w", err)
+		}
+	}
+	for _, d := range []struct {
+		name, def string
+		dst       *time.Duration
+	}{
+		{"REDRESS_ESCALATION_GRACE", "1h", &c.EscalationGrace},
+		{"REDRESS_PLATFORM_LEAD", "4h", &c.PlatformLead},
+	} {
+		v := get(d.name, d.def)
+		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < time.Minute || *d.dst > 30*24*time.Hour {
+			return c, fmt.Errorf("%s: %q is not a duration from 1m to 720h (e.g. 90m)", d.name, v)
+		}
 	}
 	return c, nil
 }

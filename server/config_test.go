@@ -19,6 +19,9 @@ func TestConfigDefaults(t *testing.T) {
 	if cfg.BaseURL.String() != "http://127.0.0.1:8080" || cfg.SecureCookies() {
 		t.Fatalf("base url %s secure=%v", cfg.BaseURL, cfg.SecureCookies())
 	}
+	if cfg.EscalationGrace != time.Hour || cfg.PlatformLead != 4*time.Hour {
+		t.Fatalf("reminder defaults: grace %v, lead %v", cfg.EscalationGrace, cfg.PlatformLead)
+	}
 	if cfg.Location.String() != "Asia/Shanghai" || cfg.SweepSchedule != "@every 1m" || cfg.MaxUploadBytes != 20<<20 {
 		t.Fatalf("defaults: %+v", cfg)
 	}
@@ -28,7 +31,6 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil || !https.SecureCookies() {
 		t.Fatalf("https base url: %v secure=%v", err, https.SecureCookies())
 	}
-	_ = time.UTC
 }
 
 func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
@@ -43,9 +45,13 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{"REDRESS_TIMEZONE", "Mars/Olympus"},
 		{"REDRESS_SWEEP_SCHEDULE", "every minute"},
 		{"REDRESS_SWEEP_SCHEDULE", "61 * * * *"},
+		{"REDRESS_SWEEP_SCHEDULE", "@every 100ms"},
 		{"REDRESS_MAX_BODY_BYTES", "-1"},
 		{"REDRESS_MAX_UPLOAD_BYTES", "20MB"},
 		{"REDRESS_WEBHOOK_ALLOW_PRIVATE", "maybe"},
+		{"REDRESS_ESCALATION_GRACE", "soon"},
+		{"REDRESS_ESCALATION_GRACE", "10s"},
+		{"REDRESS_PLATFORM_LEAD", "-4h"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,7 +2,9 @@ package server
 
 import (
 	"crypto/subtle"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -27,7 +29,13 @@ const (
 // constant time.
 func checkCSRF(c echo.Context, want string) error {
 	got := c.Request().Header.Get(csrfHeader)
-	if got == "" && isForm(c) {
+	if got == "" && isMultipart(c) && csrfInStream(c.Path()) {
+		// Parsing the form here would buffer a whole upload before the
+		// handler streams it; the handler checks the first part instead.
+		c.Set(csrfPendingKey, want)
+		return nil
+	}
+	if got == "" && isURLEncodedForm(c) {
 		got = c.FormValue(csrfField)
 	}
 	if got == "" {
@@ -39,12 +47,50 @@ func checkCSRF(c echo.Context, want string) error {
 	return nil
 }
 
-// isForm reports whether the body is an HTML form, the only kind whose
-// csrf_token field is read.
-func isForm(c echo.Context) bool {
-	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
+// csrfPendingKey holds, on the echo context, the CSRF token a streaming
+// multipart handler must find in the body's first part.
+const csrfPendingKey = "redress.csrf_pending"
+
+// csrfInStream reports whether a route reads multipart bodies as a stream
+// and checks the csrf_token part itself (see checkStreamCSRF).
+func csrfInStream(route string) bool {
+	switch route {
+	case "/api/v1/cases/:id/evidence", "/cases/:id/evidence", "/import": // the last two: web forms (web_evidence.go, web_import.go)
+		return true
+	}
+	return false
 }
+
+// checkStreamCSRF is the CSRF check of a streaming multipart handler: when
+// the header was missing, the first part must be csrf_token and match.
+func checkStreamCSRF(c echo.Context, first *multipart.Part) (consumed bool, err error) {
+	want, pending := c.Get(csrfPendingKey).(string)
+	if !pending {
+		return false, nil
+	}
+	if first == nil || first.FormName() != csrfField {
+		return false, cases.Errorf(cases.Forbidden, "send the %s header, or csrf_token as the form's first field", csrfHeader)
+	}
+	got, err := io.ReadAll(io.LimitReader(first, 256))
+	if err != nil || subtle.ConstantTimeCompare(got, []byte(want)) != 1 {
+		return true, cases.Errorf(cases.Forbidden, "the csrf_token does not match this session; sign in again")
+	}
+	c.Set(csrfPendingKey, nil)
+	return true, nil
+}
+
+func mediaType(c echo.Context) string {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	return mt
+}
+
+// isURLEncodedForm reports whether the body is a plain HTML form, the only
+// kind whose csrf_token field the middleware reads.
+func isURLEncodedForm(c echo.Context) bool {
+	return mediaType(c) == "application/x-www-form-urlencoded"
+}
+
+func isMultipart(c echo.Context) bool { return mediaType(c) == "multipart/form-data" }
 
 // checkLoginOrigin refuses sign-in requests sent by another site's page
 // (login CSRF: signing the victim in as the attacker). Browsers send Origin

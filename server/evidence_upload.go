@@ -49,10 +49,24 @@ func (s *Server) uploadEvidence(c echo.Context, caseID int64) (cases.Evidence, e
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			if n == 0 {
+				if _, err := checkStreamCSRF(c, nil); err != nil {
+					return cases.Evidence{}, err
+				}
+			}
 			break
 		}
 		if err != nil {
 			return cases.Evidence{}, uploadError(err)
+		}
+		if n == 0 {
+			consumed, err := checkStreamCSRF(c, part)
+			if err != nil {
+				return cases.Evidence{}, err
+			}
+			if consumed {
+				continue
+			}
 		}
 		name := part.FormName()
 		switch {

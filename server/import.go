@@ -1,15 +1,10 @@
 package server
 
 import (
-	"errors"
-	"io"
 	"mime"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"redress/cases"
 )
@@ -25,27 +20,7 @@ func (s *Server) importCases(c echo.Context) error {
 	if err != nil || (mt != "text/csv" && mt != "application/csv") {
 		return cases.Errorf(cases.Unsupported, "send the export as Content-Type: text/csv")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return cases.Errorf(cases.TooLarge, "the file is larger than %d MiB; split it", maxImportBytes>>20)
-		}
-		return &cases.Error{Code: cases.Malformed, Message: "the upload was interrupted", Err: err}
-	}
-	switch cs := strings.ToLower(params["charset"]); cs {
-	case "", "utf-8", "utf8":
-	case "gb18030", "gbk", "gb2312":
-		if body, err = simplifiedchinese.GB18030.NewDecoder().Bytes(body); err != nil {
-			return &cases.Error{Code: cases.Invalid, Field: "body", Message: "the file is not valid " + cs}
-		}
-	default:
-		return &cases.Error{Code: cases.Unsupported, Field: "charset", Message: "charset must be utf-8 or gb18030"}
-	}
-	rep, err := s.store.Import(c.Request().Context(), body, func(k cases.Kind, sev cases.Severity) time.Duration {
-		d, _ := s.policy.Deadlines.Within(k, sev, cases.StateRespond)
-		return d
-	})
+	rep, err := s.importCSV(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBytes), params["charset"])
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,8 @@ func toDomain(err error) *cases.Error {
 }
 
 // handleError is the one place where errors become responses: problem+json
-// for the API, a plain page elsewhere. Only internal errors are logged here
+// for the API, an HTML error page (or, for a visitor, the way to sign in)
+// for the web pages (web_errors.go). Only internal errors are logged here
 // (the request log carries the rest).
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -103,6 +104,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if after, ok := de.Extra["retry_after"]; ok {
 			c.Response().Header().Set("Retry-After", toString(after))
 		}
+	}
+	if !isAPIPath(c.Request().URL.Path) {
+		s.pageError(c, status, de)
+		return
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

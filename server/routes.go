@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/tokens", signedIn, s.listTokens},
 		{http.MethodPost, "/api/v1/tokens", signedIn, s.createToken},
 		{http.MethodDelete, "/api/v1/tokens/:id", signedIn, s.revokeToken},
+		{http.MethodGet, "/api/v1/people", signedIn, s.listPeople},
 		{http.MethodGet, "/api/v1/users", admin, s.listUsers},
 		{http.MethodPost, "/api/v1/users", admin, s.createUser},
 		{http.MethodGet, "/api/v1/users/:id", admin, s.getUser},
@@ -87,6 +88,35 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/evidence/:id", signedIn, s.getEvidence},
 		{http.MethodGet, "/api/v1/evidence/:id/content", signedIn, s.evidenceContent},
 		{http.MethodPost, "/api/v1/evidence/:id/void", supervisor, s.voidEvidence},
+
+		// The web workspace (web*.go): pages and their forms, under the same
+		// access levels. A visitor is sent to /login instead of a 401.
+		{http.MethodGet, "/static/:name", public, s.staticFile},
+		{http.MethodGet, "/login", public, s.loginPage},
+		{http.MethodPost, "/login", public, s.loginForm},
+		{http.MethodPost, "/logout", signedIn, s.logoutForm},
+		{http.MethodPost, "/settings/language", signedIn, s.languageForm},
+		{http.MethodGet, "/", signedIn, s.queuePage},
+		{http.MethodGet, "/cases", supervisor, s.allCasesPage},
+		{http.MethodGet, "/cases/new", signedIn, s.newCasePage},
+		{http.MethodPost, "/cases", signedIn, s.newCaseForm},
+		{http.MethodGet, "/cases/:id", signedIn, s.casePage},
+		{http.MethodPost, "/cases/:id/transitions", signedIn, s.transitionForm},
+		{http.MethodPost, "/cases/:id/assignment", signedIn, s.assignForm},
+		{http.MethodPost, "/cases/:id/comments", signedIn, s.commentForm},
+		{http.MethodPost, "/cases/:id/remedy", signedIn, s.remedyForm},
+		{http.MethodPost, "/cases/:id/approvals", supervisor, s.approveForm},
+		{http.MethodPost, "/cases/:id/evidence", signedIn, s.evidenceForm},
+		{http.MethodPost, "/evidence/:id/void", supervisor, s.voidForm},
+		{http.MethodGet, "/notifications", signedIn, s.notificationsPage},
+		{http.MethodPost, "/notifications/read-all", signedIn, s.readAllForm},
+		{http.MethodPost, "/notifications/:id/read", signedIn, s.readForm},
+		{http.MethodGet, "/import", signedIn, s.importPage},
+		{http.MethodPost, "/import", signedIn, s.importForm},
+		{http.MethodGet, "/users", admin, s.usersPage},
+		{http.MethodPost, "/users", admin, s.createUserForm},
+		{http.MethodPost, "/users/:id/deactivate", admin, s.deactivateUserForm},
+		{http.MethodPost, "/users/:id/reactivate", admin, s.reactivateUserForm},
 	}
 }
 
@@ -97,9 +127,12 @@ func (s *Server) registerRoutes() {
 }
 
 // RouteInfo is one route's method, echo path and access level
-// ("public", "signed-in", "supervisor" or "admin").
+// ("public", "signed-in", "supervisor" or "admin"). Page is true for the
+// web pages, which are not part of the API's OpenAPI document and send
+// visitors to sign in rather than answer 401.
 type RouteInfo struct {
 	Method, Path, Access string
+	Page                 bool
 }
 
 // RouteAccess lists the routes table's access levels, so that tests can
@@ -107,7 +140,7 @@ type RouteInfo struct {
 func (s *Server) RouteAccess() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range s.routes() {
-		out = append(out, RouteInfo{Method: r.method, Path: r.path, Access: r.access.String()})
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Access: r.access.String(), Page: !isAPIPath(r.path)})
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func newReminderParts(cfg Config, db *sqlx.DB, reg *prometheus.Registry) *remind
 		store:   cases.NewReminders(db),
 		inbox:   cases.NewNotifications(db),
 		hooks:   cases.NewWebhooks(db),
-		policy:  workflows.DefaultReminderPolicy(),
+		policy:  workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead},
 		client:  newWebhookClient(cfg.AllowPrivateWebhooks),
 		metrics: newReminderMetrics(reg),
 	}

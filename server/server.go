@@ -18,6 +18,7 @@ import (
 
 	"redress/cases"
 	"redress/migrations"
+	"redress/ui"
 	"redress/workflows"
 )
 
@@ -33,6 +34,7 @@ type Server struct {
 	migrations *goose.Provider
 	policy     workflows.Policy
 	remind     *reminderParts // reminders, notifications, webhooks (scheduler.go)
+	web        *webUI         // the agents' workspace: templates, static files, translations (web.go)
 }
 
 // New wires a Server to its database. It registers every route from the
@@ -46,6 +48,10 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 	if err != nil {
 		return nil, err
 	}
+	web, err := newWebUI(ui.Templates(), ui.Static(), ui.Messages())
+	if err != nil {
+		return nil, fmt.Errorf("web ui: %w", err)
+	}
 	s := &Server{
 		cfg:        cfg,
 		db:         db,
@@ -55,6 +61,7 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 		echo:       echo.New(),
 		migrations: prov,
 		policy:     workflows.DefaultPolicy(),
+		web:        web,
 	}
 	s.metrics = newMetrics(db.DB)
 	s.remind = newReminderParts(cfg, db, s.metrics.registry)
@@ -87,7 +94,7 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 // REDRESS_MAX_BODY_BYTES, under a limit of its own.
 func largeBody(route string) bool {
 	switch route {
-	case "/api/v1/cases/import", "/api/v1/cases/:id/evidence":
+	case "/api/v1/cases/import", "/api/v1/cases/:id/evidence", "/import", "/cases/:id/evidence":
 		return true
 	}
 	return false
@@ -100,8 +107,16 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Echo() *echo.Echo { return s.echo }
 
 // Serve answers requests on ln until ctx is cancelled, then stops accepting
-// and lets requests in flight finish (up to 25 s).
+// and lets requests in flight finish (up to 25 s). With REDRESS_PPROF_ADDR
+// set it also serves Go's profiler there, on loopback only.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.cfg.PprofAddr != "" {
+		stopPprof, err := s.startPprof()
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	srv := &http.Server{
 		Handler:           s.echo,
 		ReadHeaderTimeout: 10 * time.Second,

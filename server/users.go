@@ -114,3 +114,13 @@ func (s *Server) reactivateUser(c echo.Context) error {
 	s.log.InfoContext(c.Request().Context(), "user reactivated", "user_id", u.ID, "by", currentUser(c).ID)
 	return c.JSON(http.StatusOK, u)
 }
+
+// listPeople handles GET /api/v1/people: the active colleagues any signed-in
+// user may assign a case or hand work over to.
+func (s *Server) listPeople(c echo.Context) error {
+	people, err := s.people.Directory(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": people})
+}

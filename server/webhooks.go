@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,12 +70,12 @@ func (s *Server) patchWebhook(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	updated, err := s.remind.hooks.Update(ctx, id, p, func(w cases.Webhook) error {
-		if p.URL == nil {
-			return nil
+	if p.URL != nil {
+		if err := s.checkWebhookTarget(ctx, strings.TrimSpace(*p.URL)); err != nil {
+			return err
 		}
-		return s.checkWebhookTarget(ctx, w.URL)
-	})
+	}
+	updated, err := s.remind.hooks.Update(ctx, id, p)
 	if err != nil {
 		return err
 	}

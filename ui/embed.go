@@ -1,0 +1,28 @@
+// Package ui holds Redress's web workspace as files: the html/template
+// pages and partials, the static CSS and JavaScript, and the translations.
+package ui
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed templates static i18n
+var files embed.FS
+
+// Templates returns the page templates and their partials.
+func Templates() fs.FS { return sub("templates") }
+
+// Static returns the files served under /static/.
+func Static() fs.FS { return sub("static") }
+
+// Messages returns the translation catalogues, one JSON file per language.
+func Messages() fs.FS { return sub("i18n") }
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err) // the directories are embedded above: a build error, not a run-time one
+	}
+	return f
+}
