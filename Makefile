@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/redress
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test lint bench clean
+.PHONY: build run test lint bench bench-clean clean screenshots
 
 build:
 	$(GO) build -o $(BIN) .
@@ -16,6 +16,19 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+## screenshots: the browser tests alone; they refresh docs/screenshots/ (and test-output/).
+screenshots:
+	REDRESS_UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser' ./server/
+
+## bench: a million cases, Redress against pgbench's ceiling (minutes; never part of test).
+## BENCH_FLAGS passes options, e.g. BENCH_FLAGS='-duration 5s -scenarios queue,search'.
+bench: build
+	$(GO) run ./bench $(BENCH_FLAGS)
+
+## bench-clean: drop the benchmark's database (redress_bench).
+bench-clean:
+	$(GO) run ./bench -clean
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -131,10 +131,10 @@ func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgb
 	}
 	// Each pgbench run numbers its rows afresh: its run variable keeps
 	// external ids and texts unique.
-	if _, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "w"), o.clients, o.warmup); err != nil {
+	if _, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "w"), o.clients, o.warmup, dir); err != nil {
 		return r, err
 	}
-	pg, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "m"), o.clients, o.duration)
+	pg, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "m"), o.clients, o.duration, dir)
 	if err != nil {
 		return r, err
 	}

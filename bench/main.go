@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -49,17 +48,11 @@ func main() {
 	flag.BoolVar(&o.noPgbench, "no-pgbench", false, "skip pgbench (quicker runs while developing)")
 	flag.StringVar(&o.logLevel, "server-log-level", "info", "REDRESS_LOG_LEVEL of the server under test")
 	flag.Parse()
-	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
-		f, _ := os.Create(p)
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, o)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
-		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

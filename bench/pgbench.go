@@ -21,6 +21,8 @@ type pgbenchResult struct {
 	Failed       int64   `json:"failed"`
 	TPS          float64 `json:"tps"`
 	LatencyAvgMs float64 `json:"latency_avg_ms"`
+	P50ms        float64 `json:"p50_ms"`
+	P99ms        float64 `json:"p99_ms"`
 	Mode         string  `json:"protocol"`
 	Script       string  `json:"script"`
 }
@@ -41,9 +43,12 @@ func findPgbench() (string, error) {
 // runPgbench runs script with the same number of clients as the load
 // generator, over the extended query protocol (as lib/pq sends queries with
 // arguments: an unnamed statement parsed and planned each time), for d.
-func runPgbench(ctx context.Context, bin, benchURL, script string, vars map[string]string, clients int, d time.Duration) (pgbenchResult, error) {
+// Each transaction's latency is logged (-l) into logDir, for percentiles.
+func runPgbench(ctx context.Context, bin, benchURL, script string, vars map[string]string, clients int, d time.Duration, logDir string) (pgbenchResult, error) {
+	prefix := filepath.Join(logDir, "pgbench-"+strings.TrimSuffix(filepath.Base(script), ".sql"))
 	args := []string{"-n", "-M", "extended", "-c", strconv.Itoa(clients), "-j", "2",
-		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), "-f", script}
+		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), "-f", script,
+		"-l", "--log-prefix=" + prefix}
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)
@@ -62,7 +67,47 @@ func runPgbench(ctx context.Context, bin, benchURL, script string, vars map[stri
 	if err != nil || perr != nil || strings.Contains(stderr.String(), "aborted") {
 		return r, fmt.Errorf("pgbench %s: %v %v\n%s%s", filepath.Base(script), err, perr, lastLines(stderr.String(), 8), lastLines(stdout.String(), 4))
 	}
+	lat, err := transactionLatencies(prefix)
+	if err != nil {
+		return r, err
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		r.P50ms, r.P99ms = lat[len(lat)/2], lat[len(lat)*99/100]
+	}
 	return r, nil
+}
+
+// transactionLatencies reads and removes pgbench's per-transaction logs
+// (prefix.<pid>[.<thread>]): the third field of each line is the latency in
+// microseconds.
+func transactionLatencies(prefix string) ([]float64, error) {
+	files, err := filepath.Glob(prefix + ".*")
+	if err != nil {
+		return nil, err
+	}
+	var out []float64
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 3 {
+				continue
+			}
+			us, err := strconv.ParseFloat(fields[2], 64)
+			if err != nil {
+				continue // "skipped" or "failed"
+			}
+			out = append(out, us/1000)
+		}
+		if err := os.Remove(f); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 var (

@@ -76,7 +76,7 @@ func (r row) summary() string {
 	s := fmt.Sprintf("bench: %s: Redress %.0f req/s p50 %.2f ms p99 %.2f ms (%.1f%% ok), peak RSS %.0f MB",
 		r.Name, r.Redress.RPS, r.Redress.P50ms, r.Redress.P99ms, 100*r.Redress.Success, r.PeakRSSMB)
 	if r.Pgbench != nil {
-		s += fmt.Sprintf("; pgbench %.0f tps (%.2f ms avg); ratio %.0f%%", r.Pgbench.TPS, r.Pgbench.LatencyAvgMs, 100*r.Ratio)
+		s += fmt.Sprintf("; pgbench %.0f tps p50 %.2f ms p99 %.2f ms; ratio %.0f%%", r.Pgbench.TPS, r.Pgbench.P50ms, r.Pgbench.P99ms, 100*r.Ratio)
 	}
 	return s
 }
@@ -93,18 +93,18 @@ func (rep *report) sortRows() {
 // print writes the table: one line per scenario and the server's peak RSS.
 func (rep *report) print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tRedress req/s\tp50 ms\tp99 ms\tpgbench tps\tRedress/pgbench\tpeak RSS MB\ttarget\t")
+	fmt.Fprintln(tw, "scenario\tRedress req/s\tp50 ms\tp99 ms\tpgbench tps\tpgbench p99 ms\tRedress/pgbench\tpeak RSS MB\ttarget\t")
 	for _, r := range rep.Rows {
 		if r.Missing {
-			fmt.Fprintf(tw, "%s\tn/a (route missing)\t\t\t\t\t\t\t\n", r.Title)
+			fmt.Fprintf(tw, "%s\tn/a (route missing)\t\t\t\t\t\t\t\t\n", r.Title)
 			continue
 		}
-		pg, ratio := "-", "-"
+		pg, pg99, ratio := "-", "-", "-"
 		if r.Pgbench != nil {
-			pg, ratio = fmt.Sprintf("%.0f", r.Pgbench.TPS), fmt.Sprintf("%.0f%%", 100*r.Ratio)
+			pg, pg99, ratio = fmt.Sprintf("%.0f", r.Pgbench.TPS), fmt.Sprintf("%.2f", r.Pgbench.P99ms), fmt.Sprintf("%.0f%%", 100*r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%s\t%s\t%.0f\t%s\t\n", r.Title, r.Redress.RPS, r.Redress.P50ms,
-			r.Redress.P99ms, pg, ratio, r.PeakRSSMB, r.targetText())
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%s\t%s\t%s\t%.0f\t%s\t\n", r.Title, r.Redress.RPS, r.Redress.P50ms,
+			r.Redress.P99ms, pg, pg99, ratio, r.PeakRSSMB, r.targetText())
 	}
 	tw.Flush()
 	rss := "met"

@@ -183,9 +183,13 @@ func restoreIndexes(ctx context.Context, db *sqlx.DB, d deferredSchema) error {
 			return fmt.Errorf("restore %s: %w", fk.Name, err)
 		}
 	}
+	// The full GIN index takes longest; it builds fastest with the default
+	// maintenance_work_mem (64MB: 33 s here, 40 s with 256MB, 47 s with
+	// 2GB), while the B-trees' sorts like more memory.
 	var gin, rest []string
 	for _, ix := range d.indexes {
-		if strings.Contains(strings.ToLower(ix.Def), "using gin") {
+		def := strings.ToLower(ix.Def)
+		if strings.Contains(def, "using gin") && !strings.Contains(def, " where ") {
 			gin = append(gin, ix.Def)
 		} else {
 			rest = append(rest, ix.Def)
@@ -201,15 +205,17 @@ func restoreIndexes(ctx context.Context, db *sqlx.DB, d deferredSchema) error {
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, stmts := range [][]string{gin, append(rest, early...)} {
+	for i, stmts := range [][]string{gin, append(rest, early...)} {
 		g.Go(func() error {
 			conn, err := db.Connx(gctx)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			if _, err := conn.ExecContext(gctx, `SET maintenance_work_mem = '1GB'`); err != nil {
-				return err
+			if i == 1 {
+				if _, err := conn.ExecContext(gctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+					return err
+				}
 			}
 			for _, stmt := range stmts {
 				start := time.Now()

@@ -30,6 +30,7 @@ type serverProcess struct {
 	sampleMu  sync.Mutex
 	peakRSS   int64 // bytes, the largest VmRSS seen since resetPeak
 	stopWatch chan struct{}
+	stopOnce  sync.Once
 }
 
 // startServer starts binary serve and waits until /readyz answers 200.
@@ -195,23 +196,19 @@ func (s *serverProcess) profile(ctx context.Context, dir, name string, d time.Du
 	return get("/debug/pprof/heap", name+".heap.pprof")
 }
 
-// stop ends the server with SIGTERM (a graceful shutdown) and waits.
+// stop ends the server with SIGTERM (a graceful shutdown) and waits; later
+// calls do nothing.
 func (s *serverProcess) stop() {
-	select {
-	case <-s.stopWatch:
-	default:
+	s.stopOnce.Do(func() {
 		close(s.stopWatch)
-	}
-	if s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(30 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(30 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
 }
 
 // logErrors counts the server log's error lines and returns the first few.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,18 +168,17 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Case], error) {
 	default:
 		order = "c.due_at ASC NULLS LAST, c.id ASC"
 	}
-	query := `SELECT ` + caseColumns + ` FROM cases c`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
-	var rows []caseRow
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	// Lists of every state in due order (searches, mostly) read open and
+	// closed cases apart; see listQuery.
+	split := f.Sort == SortDue && len(f.States) == 0 && !f.Overdue
+	rows, err := s.db.QueryContext(ctx, listQuery(where, order, arg(f.Limit+1), split), args...)
+	if err != nil {
 		return Page[Case]{}, formatError(err, "cases")
 	}
-	page := Page[Case]{Items: make([]Case, 0, min(len(rows), f.Limit))}
-	for i, r := range rows {
-		if i == f.Limit {
+	defer rows.Close()
+	page := Page[Case]{Items: make([]Case, 0, f.Limit)}
+	for rows.Next() {
+		if len(page.Items) == f.Limit {
 			last := page.Items[len(page.Items)-1]
 			c := cursor{Sort: f.Sort, ID: last.ID}
 			if f.Sort == SortCreated {
@@ -189,13 +189,48 @@ func (s *Store) List(ctx context.Context, f Filter) (Page[Case], error) {
 			page.NextCursor = encodeCursor(c)
 			break
 		}
+		var r caseRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return Page[Case]{}, formatError(err, "cases")
+		}
 		c, err := r.toCase()
 		if err != nil {
 			return Page[Case]{}, Internalf(err, "read case")
 		}
 		page.Items = append(page.Items, c)
 	}
+	if err := rows.Err(); err != nil {
+		return Page[Case]{}, formatError(err, "cases")
+	}
 	return page, nil
+}
+
+// listQuery is a list's SELECT of the conditions where, in order, cut at
+// limit. split reads every state in due order as two parts — open cases,
+// then closed ones — merged in the same order: each part is read in order
+// through an index of its own (cases_open_due_idx or cases_open_search_idx
+// for open cases, cases_state_due_idx for closed ones) and stops at the
+// page's end. Without it PostgreSQL fetched and sorted every match of a
+// search across a million cases (about 12,000 rows for 破损) for each page;
+// with it, it reads a few hundred. The parts partition the rows and each
+// keeps its first limit rows, so the page is the same.
+func listQuery(where []string, order, limit string, split bool) string {
+	part := func(extra string) string {
+		conds := where
+		if extra != "" {
+			conds = append(slices.Clip(where), extra)
+		}
+		q := `SELECT ` + caseColumns + ` FROM cases c`
+		if len(conds) > 0 {
+			q += ` WHERE ` + strings.Join(conds, " AND ")
+		}
+		return q + ` ORDER BY ` + order + ` LIMIT ` + limit
+	}
+	if !split {
+		return part("")
+	}
+	return `(` + part("c.state <> 'closed'") + `) UNION ALL (` + part("c.state = 'closed'") +
+		`) ORDER BY due_at ASC NULLS LAST, id ASC LIMIT ` + limit
 }
 
 // MaskContact hides the middle of a buyer's phone number or address so that

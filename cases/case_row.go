@@ -64,6 +64,22 @@ type caseRow struct {
 	Overdue           bool           `db:"overdue"`
 }
 
+// dest returns scan destinations for caseColumns, in order. The hot case
+// queries (lists, the case page, every change) scan by position: sqlx's
+// reflection allocated a new row per row and grew the page by reflection,
+// a third of a list's allocations.
+func (r *caseRow) dest() []any {
+	return []any{&r.ID, &r.Ref, &r.ExternalID, &r.Platform, &r.Shop, &r.OrderRef, &r.OrderAmount, &r.OrderCurrency,
+		&r.BuyerHandle, &r.BuyerContact, &r.Kind, &r.Severity, &r.Summary,
+		&r.ReviewRating, &r.ReviewText, &r.ReviewPostedAt, &r.ReviewURL,
+		&r.AssigneeID, &r.State, &r.DueAt, &r.PlatformDueAt, &r.SuspectedAbuse,
+		&r.FirstResponse, &r.Account, &r.RootCause, &r.Apology, &r.SkipApologyReason,
+		&r.RemedyType, &r.RemedyAmount, &r.RemedyCurrency, &r.RemedyApprovedBy, &r.RemedyApprovedAt,
+		&r.OutcomeSatisfied, &r.OutcomeReview, &r.OutcomeNote, &r.CloseReason, &r.ReopenCount,
+		&r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ClosedAt,
+		&r.Overdue}
+}
+
 func (r caseRow) toCase() (Case, error) {
 	c := Case{
 		ID: r.ID, Ref: r.Ref, ExternalID: r.ExternalID.String, Platform: Platform(r.Platform), Shop: r.Shop,

@@ -109,7 +109,7 @@ func getCaseTx(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate b
 		query += ` FOR UPDATE`
 	}
 	var r caseRow
-	if err := sqlx.GetContext(ctx, q, &r, query, id); err != nil {
+	if err := q.QueryRowxContext(ctx, query, id).Scan(r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Case{}, Errorf(NotFound, "case %d not found", id)
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"redress/cases"
@@ -248,6 +250,10 @@ func TestBrowserRefusedMoveShowsWhyAndKeepsTheForm(t *testing.T) {
 			b.fail("the remedy type chosen is gone: %q", v)
 		}
 		b.wantText("#case-state", "Remedy")
+		b.shot("refused-move-en", false)
+		if v := b.value("#remedy-remedy-amount"); v != "500.00" {
+			b.fail("the proposal form is not filled with the refused remedy: %q", v)
+		}
 		if after := snapshot(t, b, inRemedy.ID); after != before {
 			b.fail("a refused move changed the case: %v → %v", before, after)
 		}
@@ -455,4 +461,45 @@ func TestBrowserKeyboard(t *testing.T) {
 			b.fail("a focused field has no outline")
 		}
 	})
+}
+
+// TestBrowserEveryPageInBothLanguages opens every page as an admin in
+// English and Chinese, failing on a page without its heading, on a
+// JavaScript error or on anything the Content-Security-Policy blocked
+// (which would mean an inline script or style slipped in), and saves a
+// screenshot of each under test-output/.
+func TestBrowserEveryPageInBothLanguages(t *testing.T) {
+	b := newBrowserEnv(t)
+	admin := b.person(cases.RoleAdmin, cases.LanguageEnglish, "Ada Admin")
+	b.seedQueue(admin)
+	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+			window.__problems = [];
+			document.addEventListener("securitypolicyviolation", e => window.__problems.push("CSP blocked " + e.violatedDirective + " " + e.blockedURI));
+			window.addEventListener("error", e => window.__problems.push("error " + e.message));`})
+		return err
+	}))
+	b.signIn(admin)
+	pages := []struct{ name, path string }{
+		{"queue", "/"}, {"unassigned", "/?scope=unassigned"}, {"all-cases", "/cases"}, {"new-case", "/cases/new"},
+		{"case", "/cases/1"}, {"notifications", "/notifications"}, {"import", "/import"}, {"users", "/users"},
+		{"not-found", "/cases/999999"},
+	}
+	for _, lang := range []string{"en", "zh-CN"} {
+		b.click(`.lang button[value="` + lang + `"]`)
+		for _, p := range pages {
+			t.Run(lang+"/"+p.name, func(t *testing.T) {
+				b.open(p.path)
+				if h := b.text("main h1"); h == "" {
+					b.fail("%s has no heading", p.path)
+				}
+				if probs := eval[[]string](b, `window.__problems`); len(probs) > 0 {
+					b.fail("%s: %v", p.path, probs)
+				}
+				b.shot("page-"+p.name+"-"+lang, false)
+			})
+		}
+	}
+	b.click(".who form[action='/logout'] button")
+	b.shot("page-login-en", false)
 }

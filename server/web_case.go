@@ -123,12 +123,22 @@ func (s *Server) renderCase(c echo.Context, status int, id int64, posted *formSt
 			rv.ApprovedBy = dir.name(r.ApprovedBy)
 		}
 		form := moveView{ID: "remedy", Form: cv.forms["remedy"]}
+		if form.Form == nil && posted != nil && posted.Get("remedy.type") != "" {
+			// A remedy refused for want of approval is the one to propose.
+			form.Form = &formState{Name: "remedy", Values: posted.Values}
+		}
 		rv.Fields = s.stageInputs(v, cs, form, workflows.MoveSpec{}, "remedy", true)
 		cv.Remedy = rv
 	}
-	for _, u := range dir.active() {
-		cv.Users = append(cv.Users, option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName,
-			Selected: cs.AssigneeID != nil && *cs.AssigneeID == u.ID})
+	if v.Supervises() {
+		people, err := s.people.Directory(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range people {
+			cv.Users = append(cv.Users, option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName,
+				Selected: cs.AssigneeID != nil && *cs.AssigneeID == u.ID})
+		}
 	}
 	for _, k := range []cases.EvidenceKind{cases.EvidencePhoto, cases.EvidenceScreenshot, cases.EvidenceDeliverySignature,
 		cases.EvidenceTrackingRecord, cases.EvidenceDocument} {

@@ -90,7 +90,11 @@ func (s *Server) listPage(c echo.Context, scope string) error {
 		}
 		qv.Assignees = []option{{Value: "", Label: s.t(v, "queue.anyone"), Selected: q.Get("assignee") == ""},
 			{Value: "none", Label: s.t(v, "queue.nobody"), Selected: q.Get("assignee") == "none"}}
-		for _, u := range dir.active() {
+		people, err := s.people.Directory(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		for _, u := range people {
 			id := strconv.FormatInt(u.ID, 10)
 			qv.Assignees = append(qv.Assignees, option{Value: id, Label: u.DisplayName, Selected: q.Get("assignee") == id})
 		}

@@ -327,7 +327,7 @@ func TestCasePageShowsTheProtocol(t *testing.T) {
 	u, b := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
 	cs := e.caseAs(u, &u.ID, func(in *cases.CaseInput) { in.BuyerContact = "浙江省杭州市西湖区文三路 138 号" })
 	body := wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK,
-		`aria-current="step"`, "To leave “Respond” the case needs:", "First response",
+		`aria-current="step"`, "Leaving Respond needs:", "First response",
 		"浙江省杭州市西湖区文三路 138 号", // the case page shows the contact whole
 		`action="/cases/`+strconv.FormatInt(cs.ID, 10)+`/transitions"`)
 	if strings.Contains(body, `id="move-skip_apology"`) {
@@ -674,4 +674,68 @@ func TestNotificationsPage(t *testing.T) {
 	wantHTML(t, e.page(b, "GET", "/", nil), http.StatusOK, `class="badge zero" data-count="0"`)
 	_, other := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
 	wantHTML(t, e.page(other, "POST", "/notifications/"+strconv.FormatInt(id, 10)+"/read", url.Values{}), http.StatusNotFound)
+}
+
+func TestRemedyAndAssignmentForms(t *testing.T) {
+	e := newEnv(t)
+	agent, b := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	_, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	cs := e.caseAs(agent, nil, nil)
+	id := strconv.FormatInt(cs.ID, 10)
+	current := func() cases.Case {
+		got, err := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	version := func() string { return strconv.FormatInt(current().Version, 10) }
+
+	t.Run("AgentTakesAnUnassignedCase", func(t *testing.T) {
+		wantHTML(t, e.page(b, "GET", "/cases/"+id, nil), http.StatusOK, `id="take"`)
+		wantRedirect(t, e.page(b, "POST", "/cases/"+id+"/assignment", url.Values{"assignee_id": {"me"}}), "/cases/"+id+"?done=assigned")
+		if a := current().AssigneeID; a == nil || *a != agent.ID {
+			t.Fatalf("assignee %v", a)
+		}
+	})
+	for _, m := range []url.Values{
+		{"to": {"listen"}, "first_response": {"您好"}},
+		{"to": {"apologise"}, "account": {"破损"}, "root_cause": {"product"}},
+		{"to": {"remedy"}, "apology": {"抱歉"}},
+	} {
+		m.Set("move", "forward")
+		m.Set("version", version())
+		wantRedirect(t, e.page(b, "POST", "/cases/"+id+"/transitions", m), "/cases/"+id+"?done=moved")
+	}
+	t.Run("CostlyRemedyIsProposedThenApproved", func(t *testing.T) {
+		rec := e.page(b, "POST", "/cases/"+id+"/remedy", url.Values{"version": {version()}, "remedy.type": {"refund"},
+			"remedy.amount": {"abc"}, "remedy.currency": {"CNY"}})
+		body := wantHTML(t, rec, http.StatusUnprocessableEntity, `value="abc"`)
+		if !regexp.MustCompile(`(?s)data-field="remedy.amount">.*?field-error`).MatchString(body) {
+			t.Error("the error is not at remedy.amount")
+		}
+		wantRedirect(t, e.page(b, "POST", "/cases/"+id+"/remedy", url.Values{"version": {version()}, "remedy.type": {"refund"},
+			"remedy.amount": {"500.00"}, "remedy.currency": {"cny"}}), "/cases/"+id+"?done=remedy_proposed")
+		wantHTML(t, e.page(b, "GET", "/cases/"+id, nil), http.StatusOK, "needs a supervisor&#39;s approval")
+		if strings.Contains(e.page(b, "GET", "/cases/"+id, nil).Body.String(), "/approvals") {
+			t.Error("an agent is offered the approval")
+		}
+		wantHTML(t, e.page(b, "POST", "/cases/"+id+"/approvals", url.Values{"version": {version()}}), http.StatusForbidden)
+		wantRedirect(t, e.page(lead, "POST", "/cases/"+id+"/approvals", url.Values{"version": {version()}}), "/cases/"+id+"?done=remedy_approved")
+		if r := current().Remedy; r == nil || r.ApprovedBy == nil {
+			t.Fatalf("remedy %+v", r)
+		}
+		m := url.Values{"move": {"forward"}, "to": {"follow_up"}, "version": {version()},
+			"remedy.type": {"refund"}, "remedy.amount": {"500.00"}, "remedy.currency": {"CNY"}}
+		wantRedirect(t, e.page(b, "POST", "/cases/"+id+"/transitions", m), "/cases/"+id+"?done=moved")
+	})
+	t.Run("SupervisorAssignsWithAStaleFormIsToldToReload", func(t *testing.T) {
+		rec := e.page(lead, "POST", "/cases/"+id+"/assignment", url.Values{"assignee_id": {""}, "version": {"1"}})
+		wantHTML(t, rec, http.StatusConflict, "Someone else changed this case")
+		wantRedirect(t, e.page(lead, "POST", "/cases/"+id+"/assignment", url.Values{"assignee_id": {""}, "version": {version()}}),
+			"/cases/"+id+"?done=assigned")
+		if current().AssigneeID != nil {
+			t.Error("still assigned")
+		}
+	})
 }

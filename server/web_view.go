@@ -193,8 +193,9 @@ func enumOptions[T ~string](s *Server, v *view, prefix string, values []T, selec
 	return out
 }
 
-// directory is every user by id, for names in lists, timelines and the
-// assignment select. Teams are small: a few pages of the users list.
+// directory is every user by id, deactivated ones included, for the names
+// in lists and timelines. Teams are small: a few pages of the users list.
+// (The assignment select offers only active people: People.Directory.)
 type directory map[int64]cases.User
 
 func (s *Server) directory(c echo.Context) (directory, error) {
@@ -224,18 +225,6 @@ func (d directory) name(id *int64) string {
 		return u.DisplayName
 	}
 	return "#" + strconv.FormatInt(*id, 10)
-}
-
-// active returns the active users sorted by name, for an assignment select.
-func (d directory) active() []cases.User {
-	var out []cases.User
-	for _, u := range d {
-		if u.Active {
-			out = append(out, u)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].DisplayName < out[j].DisplayName })
-	return out
 }
 
 // eventKinds lists the ledger's event kinds, for their translations.
