@@ -30,6 +30,7 @@ type options struct {
 	profile   bool
 	noPgbench bool
 	logLevel  string
+	keepLog   bool
 }
 
 func main() {
@@ -47,6 +48,7 @@ func main() {
 	flag.BoolVar(&o.profile, "profile", false, "take a CPU and heap profile of the server during each scenario")
 	flag.BoolVar(&o.noPgbench, "no-pgbench", false, "skip pgbench (quicker runs while developing)")
 	flag.StringVar(&o.logLevel, "server-log-level", "info", "REDRESS_LOG_LEVEL of the server under test")
+	flag.BoolVar(&o.keepLog, "keep-log", false, "keep the server's log even when it holds no error")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, o)

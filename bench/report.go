@@ -47,7 +47,8 @@ type row struct {
 	TargetRatio float64        `json:"target_ratio,omitempty"`
 	TargetP99ms float64        `json:"target_p99_ms,omitempty"`
 	Met         *bool          `json:"target_met,omitempty"`
-	LoadAverage string         `json:"load_average"`
+	LoadAverage string         `json:"load_average"` // when the measurement began
+	OtherTests  int            `json:"other_test_processes"`
 	Note        string         `json:"note,omitempty"`
 }
 
@@ -117,10 +118,21 @@ func (rep *report) print(w io.Writer) {
 	fmt.Fprintf(w, "case page: two requests (case, events) per page; its ratio compares pages/s with pgbench's tps\n")
 	fmt.Fprintf(w, "ledgers of %d cases written during the run verify; %d error lines in the server log\n",
 		rep.LedgersChecked, rep.ServerErrors)
+	others := 0
 	for _, r := range rep.Rows {
-		if r.Redress != nil && (r.Redress.Success < 1 || r.Redress.Exhausted) {
+		others = max(others, r.OtherTests)
+	}
+	fmt.Fprintf(w, "test processes of others seen during the measurements: %d at most\n", others)
+	for _, r := range rep.Rows {
+		if r.Redress == nil {
+			continue
+		}
+		if r.Redress.Success < 1 {
 			fmt.Fprintf(w, "%s: %.2f%% of requests succeeded (%v) %s\n", r.Title, 100*r.Redress.Success,
 				r.Redress.StatusCodes, strings.Join(r.Redress.Errors, "; "))
+		}
+		if r.Redress.Exhausted {
+			fmt.Fprintf(w, "%s: Redress ran out of cases to move after %.1f s; its rate is over that time\n", r.Title, r.Redress.Seconds)
 		}
 	}
 }

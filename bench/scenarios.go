@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"redress/cases"
@@ -67,8 +66,8 @@ type agent struct {
 	token string
 }
 
-// executionOrder is the order scenarios run in: creation first, so that
-// the transitions have fresh cases in respond to move.
+// scenarios are every scenario in the order they run: creation first, so
+// that the transitions have fresh cases in respond to move.
 func scenarios() []scenario {
 	return []scenario{
 		{name: "create", title: "create case", script: "create.sql", hitsPerOp: 1, prepare: prepareCreate, target: target{minRatio: 0.5}},
@@ -227,7 +226,7 @@ type respondCase struct {
 }
 
 // prepareTransition sets aside the cases in respond, in random order: the
-// first 40% for Redress, the rest for pgbench (bench.transition_picks), so
+// first half for Redress, the rest for pgbench (bench.transition_picks), so
 // that every transition of either moves a different case.
 func prepareTransition(ctx context.Context, e *env) (workload, error) {
 	var pool []respondCase
@@ -236,8 +235,7 @@ func prepareTransition(ctx context.Context, e *env) (workload, error) {
 		e.agents[0].id, e.agents[len(e.agents)-1].id); err != nil {
 		return workload{}, err
 	}
-	split := len(pool) * 2 / 5
-	mine, theirs := pool[:split], pool[split:]
+	mine, theirs := pool[:len(pool)/2], pool[len(pool)/2:]
 	if err := fillPicks(ctx, e.db, "bench.transition_picks", theirs); err != nil {
 		return workload{}, err
 	}
@@ -276,8 +274,7 @@ func fillPicks(ctx context.Context, db *sqlx.DB, table string, pool []respondCas
 	if _, err := tx.ExecContext(ctx, `TRUNCATE `+table); err != nil {
 		return err
 	}
-	name := strings.Split(table, ".")
-	stmt, err := tx.PrepareContext(ctx, pq.CopyInSchema(name[0], name[1], "n", "case_id"))
+	stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (n, case_id) FROM STDIN`)
 	if err != nil {
 		return err
 	}

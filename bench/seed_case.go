@@ -147,7 +147,7 @@ func (p seedPlan) generate(id int64) (seedCase, error) {
 	}
 	s := seedCase{createdBy: actor}
 	l := seedLedger{caseID: id}
-	if err := l.append(actor, created, cases.EventCreated, createdPayload(c)); err != nil {
+	if err := l.append(actor, created, cases.EventCreated, cases.CreatedPayload(c)); err != nil {
 		return s, err
 	}
 	moves := walk(rng, c, english, target.pick(rng))
@@ -182,21 +182,6 @@ func caseRef(id int64) string {
 		return fmt.Sprintf("C-%06d", id)
 	}
 	return "C-" + strconv.FormatInt(id, 10)
-}
-
-// createdPayload is the store's "created" event payload (cases.Store.Create).
-func createdPayload(c cases.Case) map[string]any {
-	p := map[string]any{
-		"ref": c.Ref, "platform": c.Platform, "shop": c.Shop, "kind": c.Kind, "severity": c.Severity,
-		"state": c.State, "due_at": c.DueAt,
-	}
-	if c.ExternalID != "" {
-		p["external_id"] = c.ExternalID
-	}
-	if c.AssigneeID != nil {
-		p["assignee_id"] = *c.AssigneeID
-	}
-	return p
 }
 
 // walk returns the moves that take a new case to target.

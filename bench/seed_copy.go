@@ -90,7 +90,8 @@ func copyRows(ctx context.Context, db *sqlx.DB, table string, cols []string, slo
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
+	// lib/pq streams a prepared COPY … FROM STDIN: each Exec adds a row.
+	stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (`+strings.Join(cols, ", ")+`) FROM STDIN`)
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", table, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,5 +100,60 @@ tps = 3028.642219 (without initial connection time)
 	}
 	if _, err := parsePgbench("pgbench: error: connection refused\n"); err == nil {
 		t.Fatal("output without tps parsed")
+	}
+}
+
+func TestSeedPipelineRestoresTheSchemaAndPassesItsChecks(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	if _, err := db.Exec(benchSchema); err != nil {
+		t.Fatal(err)
+	}
+	var agents []int64
+	for i := range 3 {
+		var id int64
+		if err := db.Get(&id, `INSERT INTO users (email, display_name, role, password_hash)
+			VALUES ($1, 'agent', 'agent', '$argon2id$test') RETURNING id`, "agent"+string(rune('a'+i))+"@bench.test"); err != nil {
+			t.Fatal(err)
+		}
+		agents = append(agents, id)
+	}
+	schema := func() []string {
+		var defs []string
+		if err := db.Select(&defs, `SELECT pg_get_indexdef(indexrelid) FROM pg_index
+			WHERE indrelid IN ('cases'::regclass, 'case_events'::regclass)
+			UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated::text FROM pg_constraint
+			WHERE conrelid IN ('cases'::regclass, 'case_events'::regclass) ORDER BY 1`); err != nil {
+			t.Fatal(err)
+		}
+		return defs
+	}
+	before := schema()
+	const n = 400
+	d, err := deferIndexes(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.indexes) == 0 || len(d.foreignKeys) == 0 {
+		t.Fatalf("deferred %d indexes and %d foreign keys; want some of each", len(d.indexes), len(d.foreignKeys))
+	}
+	events, err := copyCases(ctx, db, newSeedPlan(n, time.Now().UTC().Truncate(time.Microsecond), agents))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if events < n {
+		t.Fatalf("%d events for %d cases", events, n)
+	}
+	if err := checkIDs(ctx, db, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := restoreIndexes(ctx, db, d); err != nil {
+		t.Fatal(err)
+	}
+	if after := schema(); !slices.Equal(after, before) {
+		t.Fatalf("schema after the seed:\n%v\nbefore:\n%v", after, before)
+	}
+	if err := checkSeed(ctx, db, n); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -66,7 +66,7 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 		return Case{}, err
 	}
 	l := ledger{caseID: id}
-	evs, err := l.chain(&actor.ID, ledgerTime(now), []NewEvent{{Kind: EventCreated, Payload: createdPayload(created)}})
+	evs, err := l.chain(&actor.ID, ledgerTime(now), []NewEvent{{Kind: EventCreated, Payload: CreatedPayload(created)}})
 	if err != nil {
 		return Case{}, err
 	}
@@ -84,7 +84,9 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 	return created, nil
 }
 
-func createdPayload(c Case) map[string]any {
+// CreatedPayload is the payload of a case's "created" event; tools that
+// write ledgers in bulk (the benchmark's seed) use it to write the same.
+func CreatedPayload(c Case) map[string]any {
 	p := map[string]any{
 		"ref": c.Ref, "platform": c.Platform, "shop": c.Shop, "kind": c.Kind, "severity": c.Severity,
 		"state": c.State, "due_at": c.DueAt,
