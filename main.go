@@ -191,6 +191,20 @@ func openDatabase(ctx context.Context, cfg server.Config, log *slog.Logger) (*sq
 	return db, func() { db.Close(); stop() }, nil
 }
 
+// openMigrated is openDatabase with the schema brought up to date, for the
+// commands that write (demo, user add).
+func openMigrated(ctx context.Context, cfg server.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := migrations.Up(ctx, db.DB); err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return db, closeDB, nil
+}
+
 // unwrapOp drops net.OpError's repetition of the address.
 func unwrapOp(err error) error {
 	var op *net.OpError

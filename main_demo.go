@@ -10,7 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
-	"redress/migrations"
 	"redress/server"
 	"redress/workflows"
 )
@@ -21,14 +20,11 @@ const demoCases = 300
 // demoCommand runs `redress demo`: it loads the demo data set into an empty
 // database (migrating it first) and prints the demo accounts.
 func demoCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdout io.Writer) error {
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := migrations.Up(ctx, db.DB); err != nil {
-		return err
-	}
 	return loadDemo(ctx, db, stdout)
 }
 

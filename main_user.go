@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"redress/cases"
-	"redress/migrations"
 	"redress/server"
 )
 
@@ -69,14 +68,11 @@ func userCommand(ctx context.Context, cfg server.Config, log *slog.Logger, args 
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if _, err := migrations.Up(ctx, db.DB); err != nil {
-		return err
-	}
 	people := cases.NewPeople(db, cases.DefaultAccessPolicy())
 	u, err := people.CreateUser(ctx, cases.NewUser{
 		Email:       o.email,

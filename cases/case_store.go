@@ -61,7 +61,7 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 	if err != nil {
 		return Case{}, formatError(err, "case")
 	}
-	created, err := getCaseTx(ctx, tx, id, false)
+	created, err := getCaseTx(ctx, tx, id)
 	if err != nil {
 		return Case{}, err
 	}
@@ -102,22 +102,38 @@ func CreatedPayload(c Case) map[string]any {
 
 // Get returns one case.
 func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
-	return getCaseTx(ctx, s.db, id, false)
+	return getCaseTx(ctx, s.db, id)
 }
 
-func getCaseTx(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bool) (Case, error) {
-	query := `SELECT ` + caseColumns + ` FROM cases c WHERE c.id = $1`
-	if forUpdate {
-		query += ` FOR UPDATE`
-	}
+func getCaseTx(ctx context.Context, q sqlx.QueryerContext, id int64) (Case, error) {
 	var r caseRow
-	if err := q.QueryRowxContext(ctx, query, id).Scan(r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return Case{}, Errorf(NotFound, "case %d not found", id)
-		}
-		return Case{}, formatError(err, "case")
+	err := q.QueryRowxContext(ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.id = $1`, id).Scan(r.dest()...)
+	if err != nil {
+		return Case{}, caseError(err, id)
 	}
 	return r.toCase()
+}
+
+// lockCaseTx reads a case under its row lock, with its ledger position and
+// the database's clock, in one round trip.
+func lockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (Case, ledger, time.Time, error) {
+	var r caseRow
+	l := ledger{caseID: id}
+	var now time.Time
+	err := tx.QueryRowxContext(ctx, `SELECT `+caseColumns+`, c.ledger_seq, c.ledger_head, now()
+		FROM cases c WHERE c.id = $1 FOR UPDATE`, id).Scan(append(r.dest(), &l.seq, &l.head, &now)...)
+	if err != nil {
+		return Case{}, l, now, caseError(err, id)
+	}
+	c, err := r.toCase()
+	return c, l, now, err
+}
+
+func caseError(err error, id int64) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return Errorf(NotFound, "case %d not found", id)
+	}
+	return formatError(err, "case")
 }
 
 func (s *Store) caseExists(ctx context.Context, id int64) error {
@@ -159,17 +175,10 @@ func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide D
 // events. A nil actor is the system (the scheduler): it may act on any case
 // and its events have no actor.
 func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *Actor, ifVersion *int64, decide Decide) (Case, error) {
-	var l ledger
-	var now time.Time
-	cur, err := getCaseTx(ctx, tx, id, true)
+	cur, l, now, err := lockCaseTx(ctx, tx, id)
 	if err != nil {
 		return Case{}, err
 	}
-	if err := tx.QueryRowxContext(ctx, `SELECT ledger_seq, ledger_head, now() FROM cases WHERE id = $1`, id).
-		Scan(&l.seq, &l.head, &now); err != nil {
-		return Case{}, formatError(err, "case")
-	}
-	l.caseID = id
 	facts := Facts{Now: now}
 	var actorID *int64
 	if actor != nil {
@@ -209,17 +218,18 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *Acto
 		bump = 0
 	}
 	args := append(caseArgs(next), id, cur.Version, bump, l.seq, l.head)
-	res, err := tx.ExecContext(ctx, s.sql.updateCase, args...)
+	var r caseRow
+	err = tx.QueryRowxContext(ctx, s.sql.updateCase, args...).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Case{}, staleError(cur)
+	}
 	if err != nil {
 		return Case{}, formatError(err, "case")
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return Case{}, staleError(cur)
 	}
 	if err := insertEventsTx(ctx, tx, evs); err != nil {
 		return Case{}, err
 	}
-	return getCaseTx(ctx, tx, id, false)
+	return r.toCase()
 }
 
 func staleError(cur Case) *Error {
@@ -287,7 +297,8 @@ func buildStatements() statements {
 	}
 	insert := fmt.Sprintf(`INSERT INTO cases (%s, created_by) VALUES (%s, $%d) RETURNING id, created_at`,
 		strings.Join(cols, ", "), strings.Join(ins, ", "), n+1)
-	update := fmt.Sprintf(`UPDATE cases SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = now()
-		WHERE id = $%d AND version = $%d`, strings.Join(set, ", "), n+3, n+4, n+5, n+1, n+2)
+	// The update returns the case as written: no second read.
+	update := fmt.Sprintf(`UPDATE cases AS c SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = now()
+		WHERE id = $%d AND version = $%d RETURNING `+caseColumns, strings.Join(set, ", "), n+3, n+4, n+5, n+1, n+2)
 	return statements{insertCase: insert, updateCase: update}
 }

@@ -34,7 +34,7 @@ func (s *Store) BeginEvidence(ctx context.Context, caseID int64) (*EvidenceDraft
 	if err != nil {
 		return nil, err
 	}
-	cur, err := getCaseTx(ctx, s.db, caseID, false)
+	cur, err := getCaseTx(ctx, s.db, caseID)
 	if err != nil {
 		return nil, err
 	}
