@@ -23,6 +23,7 @@ import (
 	"redress/cases/pgembed"
 	"redress/migrations"
 	"redress/server"
+	"redress/server/config"
 )
 
 const usage = `usage: redress <command>
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	cfg, err := server.LoadConfig(getenv)
+	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
 
-func serve(ctx context.Context, cfg server.Config, log *slog.Logger, demo bool, stdout io.Writer) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, stdout io.Writer) error {
 	// Take the port first: a port in use must fail before anything starts.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -123,7 +124,7 @@ func serve(ctx context.Context, cfg server.Config, log *slog.Logger, demo bool, 
 	return srv.Serve(ctx, ln)
 }
 
-func migrate(ctx context.Context, cfg server.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	sub := "up"
 	if len(args) > 0 {
 		sub = args[0]
@@ -167,7 +168,7 @@ func migrate(ctx context.Context, cfg server.Config, log *slog.Logger, args []st
 // openDatabase connects to DATABASE_URL, or starts the embedded default
 // when it is unset. The returned function closes the pool and stops a
 // private PostgreSQL this process started.
-func openDatabase(ctx context.Context, cfg server.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
 	dsn := cfg.DatabaseURL
 	stop := func() {}
 	if dsn == "" {
@@ -193,7 +194,7 @@ func openDatabase(ctx context.Context, cfg server.Config, log *slog.Logger) (*sq
 
 // openMigrated is openDatabase with the schema brought up to date, for the
 // commands that write (demo, user add).
-func openMigrated(ctx context.Context, cfg server.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err

@@ -10,7 +10,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
-	"redress/server"
+	"redress/server/config"
+	"redress/server/demo"
 	"redress/workflows"
 )
 
@@ -19,7 +20,7 @@ const demoCases = 300
 
 // demoCommand runs `redress demo`: it loads the demo data set into an empty
 // database (migrating it first) and prints the demo accounts.
-func demoCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdout io.Writer) error {
+func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	db, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -29,20 +30,20 @@ func demoCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdou
 }
 
 func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
-	loaded, err := server.LoadDemo(ctx, db, cases.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
+	loaded, err := demo.Load(ctx, db, cases.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
 	if err != nil {
 		return err
 	}
 	if !loaded {
 		fmt.Fprintln(stdout, "demo: the demo data set is loaded already")
 	}
-	server.PrintDemoUsers(stdout)
+	demo.PrintUsers(stdout)
 	return nil
 }
 
 // verifyCommand runs `redress verify`: it recomputes every case's event
 // chain and names the first broken link of each broken one.
-func verifyCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdout io.Writer) error {
+func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err

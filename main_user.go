@@ -14,7 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"redress/cases"
-	"redress/server"
+	"redress/server/config"
 )
 
 const userUsage = `usage: redress user add --email E --name N --role agent|supervisor|admin [--language zh-CN|en] [--timezone ZONE]
@@ -48,7 +48,7 @@ func userAddFlags(w io.Writer, defaultZone string) (*flag.FlagSet, *userAddOptio
 }
 
 // userCommand runs "redress user …".
-func userCommand(ctx context.Context, cfg server.Config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		_, _ = io.WriteString(stderr, userUsage)
 		return errors.New("user: want the subcommand add")

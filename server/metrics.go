@@ -2,6 +2,7 @@ package server
 
 import (
 	"database/sql"
+	"redress/server/problem"
 	"strconv"
 	"time"
 
@@ -50,10 +51,10 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 			err := next(c)
 			status := c.Response().Status
 			if err != nil {
-				status = statusFor(err)
+				status = problem.Status(err)
 			}
 			route := c.Path()
-			if route == "" || c.Get(unmatchedKey) != nil {
+			if route == "" {
 				route = "unmatched"
 			}
 			labels := prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}
@@ -64,20 +65,6 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 	}
 }
 
-const unmatchedKey = "redress.unmatched"
-
-// statusFor is the status the error handler will give err.
-func statusFor(err error) int {
-	if st, ok := statusOf[toDomain(err).Code]; ok {
-		return st
-	}
-	return 500
-}
-
 func (m *metrics) handler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry}))
 }
-
-// Registry returns the registry, for other parts of Redress (the scheduler)
-// to register their own collectors.
-func (s *Server) Registry() *prometheus.Registry { return s.metrics.registry }

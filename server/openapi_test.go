@@ -3,13 +3,12 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"redress/server/api"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"redress/server"
 )
 
 var echoParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -18,7 +17,7 @@ var echoParam = regexp.MustCompile(`:([a-z_]+)`)
 // from the document, when the document lists a route that does not exist,
 // or when the document is not valid OpenAPI 3.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromData(server.OpenAPI())
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI())
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}

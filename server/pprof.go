@@ -11,23 +11,6 @@ import (
 	"time"
 )
 
-// checkLoopback refuses a profiler address reachable from other machines:
-// profiles reveal memory contents and cost CPU while they are taken.
-func checkLoopback(addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("%q is not host:port", addr)
-	}
-	if _, err := net.LookupPort("tcp", port); err != nil {
-		return fmt.Errorf("port %q is not a port", port)
-	}
-	ip := net.ParseIP(host)
-	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("%q is not a loopback address (use 127.0.0.1)", host)
-	}
-	return nil
-}
-
 // startPprof serves Go's profiler on REDRESS_PPROF_ADDR, on a listener of
 // its own outside the routes table, so that no API client can reach it. It
 // returns a function that stops it.

@@ -5,11 +5,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"redress/server/config"
 	"strings"
 	"testing"
 	"time"
-
-	"redress/server"
 )
 
 func TestPprofAddrMustBeLoopback(t *testing.T) {
@@ -28,7 +27,7 @@ func TestPprofAddrMustBeLoopback(t *testing.T) {
 		{"127.0.0.1:http-nope", false},
 	} {
 		t.Run(tc.addr, func(t *testing.T) {
-			cfg, err := server.LoadConfig(func(k string) string {
+			cfg, err := config.Load(func(k string) string {
 				return map[string]string{"REDRESS_PPROF_ADDR": tc.addr}[k]
 			})
 			if tc.ok {

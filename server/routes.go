@@ -1,129 +1,145 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"redress/server/auth"
 )
 
-// access says who may call a route. Case-level rules (an agent acts on cases
-// assigned to them or unassigned) are enforced by the store on top of this.
-type access int
-
+// Access levels, as the routes table reads best.
 const (
-	public     access = iota // anyone, no credentials
-	signedIn                 // any active user, by session cookie or bearer token
-	supervisor               // supervisors and admins
-	admin                    // admins only
+	public     = auth.Public
+	signedIn   = auth.SignedIn
+	supervisor = auth.Supervisor
+	admin      = auth.Admin
 )
 
-func (a access) String() string {
-	return [...]string{"public", "signed-in", "supervisor", "admin"}[a]
+// route is one line of the routes table. A route that streams its body
+// (uploads and imports) reads it under a limit of its own instead of
+// REDRESS_MAX_BODY_BYTES, and checks a form's CSRF token in the body's
+// first part.
+type route struct {
+	method  string
+	path    string
+	access  auth.Level
+	handle  echo.HandlerFunc
+	streams bool
 }
 
-// route is one line of the routes table.
-type route struct {
-	method string
-	path   string
-	access access
-	handle echo.HandlerFunc
-}
+// streamed marks a route that streams its body.
+const streamed = true
 
 // routes is the whole HTTP surface of Redress, in one table.
 func (s *Server) routes() []route {
+	a, w := s.api, s.web
 	return []route{
-		{http.MethodGet, "/healthz", public, s.healthz},
-		{http.MethodGet, "/readyz", public, s.readyz},
-		{http.MethodGet, "/metrics", public, s.metrics.handler()},
-		{http.MethodGet, "/api/openapi.yaml", public, s.openAPI},
+		{http.MethodGet, "/healthz", public, s.healthz, false},
+		{http.MethodGet, "/readyz", public, s.readyz, false},
+		{http.MethodGet, "/metrics", public, s.metrics.handler(), false},
+		{http.MethodGet, "/api/openapi.yaml", public, a.Docs.OpenAPI, false},
 
 		// People and access.
-		{http.MethodPost, "/api/v1/auth/login", public, s.login},
-		{http.MethodPost, "/api/v1/auth/logout", signedIn, s.logout},
-		{http.MethodGet, "/api/v1/me", signedIn, s.me},
-		{http.MethodPatch, "/api/v1/me", signedIn, s.updateMe},
-		{http.MethodPost, "/api/v1/me/password", signedIn, s.changeMyPassword},
-		{http.MethodGet, "/api/v1/tokens", signedIn, s.listTokens},
-		{http.MethodPost, "/api/v1/tokens", signedIn, s.createToken},
-		{http.MethodDelete, "/api/v1/tokens/:id", signedIn, s.revokeToken},
-		{http.MethodGet, "/api/v1/people", signedIn, s.listPeople},
-		{http.MethodGet, "/api/v1/users", admin, s.listUsers},
-		{http.MethodPost, "/api/v1/users", admin, s.createUser},
-		{http.MethodGet, "/api/v1/users/:id", admin, s.getUser},
-		{http.MethodPatch, "/api/v1/users/:id", admin, s.updateUser},
-		{http.MethodPost, "/api/v1/users/:id/deactivate", admin, s.deactivateUser},
-		{http.MethodPost, "/api/v1/users/:id/reactivate", admin, s.reactivateUser},
+		{http.MethodPost, "/api/v1/auth/login", public, a.People.Login, false},
+		{http.MethodPost, "/api/v1/auth/logout", signedIn, a.People.Logout, false},
+		{http.MethodGet, "/api/v1/me", signedIn, a.People.Me, false},
+		{http.MethodPatch, "/api/v1/me", signedIn, a.People.UpdateMe, false},
+		{http.MethodPost, "/api/v1/me/password", signedIn, a.People.ChangePassword, false},
+		{http.MethodGet, "/api/v1/tokens", signedIn, a.People.ListTokens, false},
+		{http.MethodPost, "/api/v1/tokens", signedIn, a.People.CreateToken, false},
+		{http.MethodDelete, "/api/v1/tokens/:id", signedIn, a.People.RevokeToken, false},
+		{http.MethodGet, "/api/v1/people", signedIn, a.People.ListPeople, false},
+		{http.MethodGet, "/api/v1/users", admin, a.People.ListUsers, false},
+		{http.MethodPost, "/api/v1/users", admin, a.People.CreateUser, false},
+		{http.MethodGet, "/api/v1/users/:id", admin, a.People.GetUser, false},
+		{http.MethodPatch, "/api/v1/users/:id", admin, a.People.UpdateUser, false},
+		{http.MethodPost, "/api/v1/users/:id/deactivate", admin, a.People.DeactivateUser, false},
+		{http.MethodPost, "/api/v1/users/:id/reactivate", admin, a.People.ReactivateUser, false},
 
 		// Cases and the handling protocol.
-		{http.MethodPost, "/api/v1/cases", signedIn, s.createCase},
-		{http.MethodGet, "/api/v1/cases", signedIn, s.listCases},
-		{http.MethodPost, "/api/v1/cases/import", signedIn, s.importCases},
-		{http.MethodGet, "/api/v1/cases/:id", signedIn, s.getCase},
-		{http.MethodPatch, "/api/v1/cases/:id", signedIn, s.patchCase},
-		{http.MethodPost, "/api/v1/cases/:id/transitions", signedIn, s.transitionCase},
-		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, s.assignCase},
-		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, s.commentCase},
-		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, s.proposeRemedy},
-		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, s.approveRemedy},
-		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, s.caseEvents},
-		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, s.verifyCase},
+		{http.MethodPost, "/api/v1/cases", signedIn, a.Cases.Create, false},
+		{http.MethodGet, "/api/v1/cases", signedIn, a.Cases.List, false},
+		{http.MethodPost, "/api/v1/cases/import", signedIn, a.Cases.Import, streamed},
+		{http.MethodGet, "/api/v1/cases/:id", signedIn, a.Cases.Get, false},
+		{http.MethodPatch, "/api/v1/cases/:id", signedIn, a.Cases.Patch, false},
+		{http.MethodPost, "/api/v1/cases/:id/transitions", signedIn, a.Cases.Transition, false},
+		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, a.Cases.Assign, false},
+		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, a.Cases.Comment, false},
+		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, a.Cases.ProposeRemedy, false},
+		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, a.Cases.ApproveRemedy, false},
+		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, a.Cases.Events, false},
+		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, a.Cases.Verify, false},
 
 		// Reminders: my notification inbox; webhooks (admins).
-		{http.MethodGet, "/api/v1/notifications", signedIn, s.listNotifications},
-		{http.MethodGet, "/api/v1/notifications/unread-count", signedIn, s.unreadNotifications},
-		{http.MethodPost, "/api/v1/notifications/read-all", signedIn, s.readAllNotifications},
-		{http.MethodPost, "/api/v1/notifications/:id/read", signedIn, s.readNotification},
-		{http.MethodGet, "/api/v1/webhooks", admin, s.listWebhooks},
-		{http.MethodPost, "/api/v1/webhooks", admin, s.createWebhook},
-		{http.MethodGet, "/api/v1/webhooks/:id", admin, s.getWebhook},
-		{http.MethodPatch, "/api/v1/webhooks/:id", admin, s.patchWebhook},
-		{http.MethodDelete, "/api/v1/webhooks/:id", admin, s.deleteWebhook},
-		{http.MethodGet, "/api/v1/webhooks/:id/deliveries", admin, s.webhookDeliveries},
+		{http.MethodGet, "/api/v1/notifications", signedIn, a.Notifications.List, false},
+		{http.MethodGet, "/api/v1/notifications/unread-count", signedIn, a.Notifications.Unread, false},
+		{http.MethodPost, "/api/v1/notifications/read-all", signedIn, a.Notifications.ReadAll, false},
+		{http.MethodPost, "/api/v1/notifications/:id/read", signedIn, a.Notifications.Read, false},
+		{http.MethodGet, "/api/v1/webhooks", admin, a.Webhooks.List, false},
+		{http.MethodPost, "/api/v1/webhooks", admin, a.Webhooks.Create, false},
+		{http.MethodGet, "/api/v1/webhooks/:id", admin, a.Webhooks.Get, false},
+		{http.MethodPatch, "/api/v1/webhooks/:id", admin, a.Webhooks.Patch, false},
+		{http.MethodDelete, "/api/v1/webhooks/:id", admin, a.Webhooks.Delete, false},
+		{http.MethodGet, "/api/v1/webhooks/:id/deliveries", admin, a.Webhooks.Deliveries, false},
 
 		// Evidence: immutable, hashed, voided only by a supervisor.
-		{http.MethodPost, "/api/v1/cases/:id/evidence", signedIn, s.addEvidence},
-		{http.MethodGet, "/api/v1/cases/:id/evidence", signedIn, s.listEvidence},
-		{http.MethodGet, "/api/v1/cases/:id/evidence.zip", signedIn, s.evidencePack},
-		{http.MethodPost, "/api/v1/evidence/parse", signedIn, s.parseChat},
-		{http.MethodGet, "/api/v1/evidence/:id", signedIn, s.getEvidence},
-		{http.MethodGet, "/api/v1/evidence/:id/content", signedIn, s.evidenceContent},
-		{http.MethodPost, "/api/v1/evidence/:id/void", supervisor, s.voidEvidence},
+		{http.MethodPost, "/api/v1/cases/:id/evidence", signedIn, a.Evidence.Add, streamed},
+		{http.MethodGet, "/api/v1/cases/:id/evidence", signedIn, a.Evidence.List, false},
+		{http.MethodGet, "/api/v1/cases/:id/evidence.zip", signedIn, a.Evidence.Pack, false},
+		{http.MethodPost, "/api/v1/evidence/parse", signedIn, a.Evidence.ParseChat, false},
+		{http.MethodGet, "/api/v1/evidence/:id", signedIn, a.Evidence.Get, false},
+		{http.MethodGet, "/api/v1/evidence/:id/content", signedIn, a.Evidence.Content, false},
+		{http.MethodPost, "/api/v1/evidence/:id/void", supervisor, a.Evidence.Void, false},
 
-		// The web workspace (web*.go): pages and their forms, under the same
-		// access levels. A visitor is sent to /login instead of a 401.
-		{http.MethodGet, "/static/:name", public, s.staticFile},
-		{http.MethodGet, "/login", public, s.loginPage},
-		{http.MethodPost, "/login", public, s.loginForm},
-		{http.MethodPost, "/logout", signedIn, s.logoutForm},
-		{http.MethodPost, "/settings/language", signedIn, s.languageForm},
-		{http.MethodGet, "/", signedIn, s.queuePage},
-		{http.MethodGet, "/cases", supervisor, s.allCasesPage},
-		{http.MethodGet, "/cases/new", signedIn, s.newCasePage},
-		{http.MethodPost, "/cases", signedIn, s.newCaseForm},
-		{http.MethodGet, "/cases/:id", signedIn, s.casePage},
-		{http.MethodPost, "/cases/:id/transitions", signedIn, s.transitionForm},
-		{http.MethodPost, "/cases/:id/assignment", signedIn, s.assignForm},
-		{http.MethodPost, "/cases/:id/comments", signedIn, s.commentForm},
-		{http.MethodPost, "/cases/:id/remedy", signedIn, s.remedyForm},
-		{http.MethodPost, "/cases/:id/approvals", supervisor, s.approveForm},
-		{http.MethodPost, "/cases/:id/evidence", signedIn, s.evidenceForm},
-		{http.MethodPost, "/evidence/:id/void", supervisor, s.voidForm},
-		{http.MethodGet, "/notifications", signedIn, s.notificationsPage},
-		{http.MethodPost, "/notifications/read-all", signedIn, s.readAllForm},
-		{http.MethodPost, "/notifications/:id/read", signedIn, s.readForm},
-		{http.MethodGet, "/import", signedIn, s.importPage},
-		{http.MethodPost, "/import", signedIn, s.importForm},
-		{http.MethodGet, "/users", admin, s.usersPage},
-		{http.MethodPost, "/users", admin, s.createUserForm},
-		{http.MethodPost, "/users/:id/deactivate", admin, s.deactivateUserForm},
-		{http.MethodPost, "/users/:id/reactivate", admin, s.reactivateUserForm},
+		// The web workspace: pages and their forms, under the same access
+		// levels. A visitor is sent to /login instead of a 401.
+		{http.MethodGet, "/static/:name", public, w.UI.Static, false},
+		{http.MethodGet, "/login", public, w.Sessions.LoginPage, false},
+		{http.MethodPost, "/login", public, w.Sessions.Login, false},
+		{http.MethodPost, "/logout", signedIn, w.Sessions.Logout, false},
+		{http.MethodPost, "/settings/language", signedIn, w.Sessions.Language, false},
+		{http.MethodGet, "/", signedIn, w.Queue.Mine, false},
+		{http.MethodGet, "/cases", supervisor, w.Queue.All, false},
+		{http.MethodGet, "/cases/new", signedIn, w.NewCase.Page, false},
+		{http.MethodPost, "/cases", signedIn, w.NewCase.Create, false},
+		{http.MethodGet, "/cases/:id", signedIn, w.CasePages.Show, false},
+		{http.MethodPost, "/cases/:id/transitions", signedIn, w.CasePages.Transition, false},
+		{http.MethodPost, "/cases/:id/assignment", signedIn, w.CasePages.Assign, false},
+		{http.MethodPost, "/cases/:id/comments", signedIn, w.CasePages.Comment, false},
+		{http.MethodPost, "/cases/:id/remedy", signedIn, w.CasePages.Remedy, false},
+		{http.MethodPost, "/cases/:id/approvals", supervisor, w.CasePages.Approve, false},
+		{http.MethodPost, "/cases/:id/evidence", signedIn, w.CasePages.AddEvidence, streamed},
+		{http.MethodPost, "/evidence/:id/void", supervisor, w.CasePages.Void, false},
+		{http.MethodGet, "/notifications", signedIn, w.Notifications.Page, false},
+		{http.MethodPost, "/notifications/read-all", signedIn, w.Notifications.ReadAll, false},
+		{http.MethodPost, "/notifications/:id/read", signedIn, w.Notifications.Read, false},
+		{http.MethodGet, "/import", signedIn, w.Import.Page, false},
+		{http.MethodPost, "/import", signedIn, w.Import.Upload, streamed},
+		{http.MethodGet, "/users", admin, w.Users.Page, false},
+		{http.MethodPost, "/users", admin, w.Users.Create, false},
+		{http.MethodPost, "/users/:id/deactivate", admin, w.Users.Deactivate, false},
+		{http.MethodPost, "/users/:id/reactivate", admin, w.Users.Reactivate, false},
 	}
 }
 
+// registerRoutes adds every route with its access check, and the body
+// limit that every request but a streaming route's is held to (unmatched
+// paths included).
 func (s *Server) registerRoutes() {
+	streams := map[string]bool{}
 	for _, r := range s.routes() {
-		s.echo.Add(r.method, r.path, r.handle, s.authorize(r.access))
+		s.echo.Add(r.method, r.path, r.handle, s.gate.Require(r.access, r.streams))
+		if r.streams {
+			streams[r.method+" "+r.path] = true
+		}
 	}
+	s.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   fmt.Sprintf("%dB", s.cfg.MaxBodyBytes),
+		Skipper: func(c echo.Context) bool { return streams[c.Request().Method+" "+c.Path()] },
+	}))
 }
 
 // RouteInfo is one route's method, echo path and access level

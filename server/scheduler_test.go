@@ -16,6 +16,7 @@ import (
 	"redress/cases"
 	"redress/cases/testdb"
 	"redress/server"
+	"redress/server/config"
 )
 
 // sweep runs the server's reminder sweep at now, as the scheduler would at
@@ -293,7 +294,7 @@ func TestSchedulerRefusesBadSchedules(t *testing.T) {
 		// The parser takes these, but cron would silently bend them: refuse
 		// them at start, before anything opens.
 		for _, spec := range []string{"@every 100ms", "@every -1m", "@every 0s"} {
-			_, err := server.LoadConfig(func(k string) string {
+			_, err := config.Load(func(k string) string {
 				if k == "REDRESS_SWEEP_SCHEDULE" {
 					return spec
 				}
@@ -313,7 +314,7 @@ func TestSchedulerRefusesBadSchedules(t *testing.T) {
 			"REDRESS_TIMEZONE":       {"UTC+8", "Asia/Shang hai", "../../etc/passwd"},
 		} {
 			for _, v := range values {
-				_, err := server.LoadConfig(func(k string) string {
+				_, err := config.Load(func(k string) string {
 					if k == name {
 						return v
 					}

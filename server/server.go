@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,28 +19,36 @@ import (
 
 	"redress/cases"
 	"redress/migrations"
+	"redress/server/actions"
+	"redress/server/api"
+	"redress/server/auth"
+	"redress/server/config"
+	"redress/server/problem"
+	"redress/server/schedule"
+	"redress/server/web"
+	"redress/server/webhook"
 	"redress/ui"
 	"redress/workflows"
 )
 
 // Server serves Redress over HTTP.
 type Server struct {
-	cfg        Config
+	cfg        config.Config
 	db         *sqlx.DB
-	store      *cases.Store
-	people     *cases.People
 	log        *slog.Logger
 	echo       *echo.Echo
 	metrics    *metrics
 	migrations *goose.Provider
-	policy     workflows.Policy
-	remind     *reminderParts // reminders, notifications, webhooks (scheduler.go)
-	web        *webUI         // the agents' workspace: templates, static files, translations (web.go)
+	gate       *auth.Gate
+	api        *api.API
+	web        *web.Web
+	work       *schedule.Work
+	sender     *webhook.Sender
 }
 
 // New wires a Server to its database. It registers every route from the
 // routes table; nothing listens until Serve.
-func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, error) {
+func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, error) {
 	o := options{access: cases.DefaultAccessPolicy()}
 	for _, opt := range opts {
 		opt(&o)
@@ -48,23 +57,24 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 	if err != nil {
 		return nil, err
 	}
-	web, err := newWebUI(ui.Templates(), ui.Static(), ui.Messages())
+	policy := workflows.DefaultPolicy()
+	store := cases.NewStore(db)
+	people := cases.NewPeople(db, o.access)
+	inbox := cases.NewNotifications(db)
+	ops := actions.NewCases(store, policy)
+	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
+	s.metrics = newMetrics(db.DB)
+	s.gate = auth.New(people, cfg, log)
+	hooks := cases.NewWebhooks(db)
+	s.sender = webhook.NewSender(hooks, cfg.AllowPrivateWebhooks, log, s.metrics.registry)
+	s.work = schedule.New(cfg, db, log, s.sender, s.metrics.registry)
+	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox, Hooks: hooks,
+		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
+	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox,
+		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), ui.Messages())
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
-	s := &Server{
-		cfg:        cfg,
-		db:         db,
-		store:      cases.NewStore(db),
-		people:     cases.NewPeople(db, o.access),
-		log:        log,
-		echo:       echo.New(),
-		migrations: prov,
-		policy:     workflows.DefaultPolicy(),
-		web:        web,
-	}
-	s.metrics = newMetrics(db.DB)
-	s.remind = newReminderParts(cfg, db, s.metrics.registry)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -80,24 +90,64 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 				return cases.Internalf(err, "panic: %s", stack)
 			},
 		}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-			Limit: fmt.Sprintf("%dB", cfg.MaxBodyBytes),
-			// Uploads and imports stream under limits of their own.
-			Skipper: func(c echo.Context) bool { return largeBody(c.Path()) },
-		}),
 	)
 	s.registerRoutes()
 	return s, nil
 }
 
-// largeBody reports whether a route reads bodies larger than
-// REDRESS_MAX_BODY_BYTES, under a limit of its own.
-func largeBody(route string) bool {
-	switch route {
-	case "/api/v1/cases/import", "/api/v1/cases/:id/evidence", "/import", "/cases/:id/evidence":
-		return true
+// Option adjusts a Server at construction, for what the environment does
+// not configure.
+type Option func(*options)
+
+type options struct {
+	access cases.AccessPolicy
+}
+
+// WithAccessPolicy replaces the default sign-in policy; tests use it for
+// cheap password hashing (cases.InsecureTestPasswordParams).
+func WithAccessPolicy(p cases.AccessPolicy) Option {
+	return func(o *options) { o.access = p }
+}
+
+// Sweep fires every reminder and escalation due at now (see
+// schedule.Work.Sweep); tests pass a controlled clock.
+func (s *Server) Sweep(ctx context.Context, now time.Time) (cases.SweepResult, error) {
+	return s.work.Sweep(ctx, now)
+}
+
+// DeliverWebhooks sends the webhook deliveries due at now.
+func (s *Server) DeliverWebhooks(ctx context.Context, now time.Time) (cases.DeliveryResult, error) {
+	return s.sender.Deliver(ctx, now)
+}
+
+// StartScheduler starts the reminder sweep and the webhook delivery worker.
+func (s *Server) StartScheduler() (*schedule.Scheduler, error) { return s.work.Start() }
+
+// handleError is the one place where errors become responses: problem+json
+// for the API, an HTML error page (or, for a visitor, the way to sign in)
+// for the web pages. Only internal errors are logged here (the request log
+// carries the rest).
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
 	}
-	return false
+	de := problem.From(err)
+	if de.Code == cases.Internal {
+		s.log.ErrorContext(c.Request().Context(), "internal error",
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err.Error())
+	}
+	if !isAPIPath(c.Request().URL.Path) {
+		problem.SetRetryAfter(c, de)
+		s.web.UI.ErrorPage(c, problem.Status(err), de)
+		return
+	}
+	problem.Write(c, err)
+}
+
+// isAPIPath reports whether a path belongs to the JSON API and operations
+// endpoints, whose errors are problem+json; every other path is a page.
+func isAPIPath(p string) bool {
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // Handler returns the HTTP handler, for tests that use httptest.

@@ -17,6 +17,7 @@ import (
 	"redress/cases"
 	"redress/cases/testdb"
 	"redress/server"
+	"redress/server/config"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -54,9 +55,9 @@ func testAccessPolicy() cases.AccessPolicy {
 	return p
 }
 
-func testConfig(tb testing.TB, vars map[string]string) server.Config {
+func testConfig(tb testing.TB, vars map[string]string) config.Config {
 	tb.Helper()
-	cfg, err := server.LoadConfig(func(k string) string { return vars[k] })
+	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
 		tb.Fatalf("config: %v", err)
 	}

@@ -23,6 +23,10 @@ const (
 // the stage data of the move (SPEC §11). Fields a move does not use are
 // ignored.
 type Move struct {
+	// Kind is the move a person chose by name (the case page's forms do);
+	// the protocol then holds the request to that move's stage data rather
+	// than inferring the move from To. The API infers it.
+	Kind              MoveKind          `json:"-"`
 	To                cases.State       `json:"to"`
 	FirstResponse     string            `json:"first_response,omitempty"`
 	Account           string            `json:"account,omitempty"`

@@ -96,6 +96,11 @@ func pick(from cases.State, m Move) (rule, error) {
 		}
 	}
 	for _, r := range cands {
+		if m.Kind != "" && r.move == m.Kind {
+			return r, nil
+		}
+	}
+	for _, r := range cands {
 		if r.selector != "" && given(m, r.selector) {
 			return r, nil
 		}

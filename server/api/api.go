@@ -1,0 +1,79 @@
+// Package api is Redress's JSON surface (SPEC §11): thin handlers, one file
+// per resource, that bind and check a request, call the case actions or the
+// stores, and answer JSON. Errors go to the server's one error handler.
+package api
+
+import (
+	"log/slog"
+
+	"redress/cases"
+	"redress/server/actions"
+	"redress/server/auth"
+	"redress/server/config"
+	"redress/server/webhook"
+	"redress/workflows"
+)
+
+// Deps is what the API's handlers work with.
+type Deps struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Store   *cases.Store
+	People  *cases.People
+	Inbox   *cases.Notifications
+	Hooks   *cases.Webhooks
+	Actions *actions.Cases
+	Gate    *auth.Gate
+	Sender  *webhook.Sender
+	Policy  workflows.Policy
+}
+
+// deps is Deps under the short names the handlers use.
+type deps struct {
+	cfg    config.Config
+	log    *slog.Logger
+	store  *cases.Store
+	people *cases.People
+	inbox  *cases.Notifications
+	hooks  *cases.Webhooks
+	ops    *actions.Cases
+	gate   *auth.Gate
+	sender *webhook.Sender
+	policy workflows.Policy
+}
+
+// API is the JSON surface, one handler group per resource.
+type API struct {
+	Cases         *Cases
+	Evidence      *Evidence
+	People        *People
+	Notifications *Notifications
+	Webhooks      *Webhooks
+	Docs          *Docs
+}
+
+// Cases handles /api/v1/cases and its sub-resources but evidence.
+type Cases struct{ *deps }
+
+// Evidence handles evidence uploads, downloads, packs and voids.
+type Evidence struct{ *deps }
+
+// People handles sign-in, the signed-in user, tokens and the user directory.
+type People struct{ *deps }
+
+// Notifications handles the signed-in user's inbox.
+type Notifications struct{ *deps }
+
+// Webhooks handles the admins' webhook targets and their deliveries.
+type Webhooks struct{ *deps }
+
+// Docs serves the API's own description.
+type Docs struct{}
+
+// New returns the API over d.
+func New(d Deps) *API {
+	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
+		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy}
+	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
+		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Docs: &Docs{}}
+}

@@ -1,0 +1,259 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"redress/cases"
+	"redress/server/request"
+)
+
+// Create handles POST /api/v1/cases.
+func (h *Cases) Create(c echo.Context) error {
+	var in cases.CaseInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	created, err := h.ops.Create(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/cases/"+strconv.FormatInt(created.ID, 10))
+	return caseResponse(c, http.StatusCreated, created)
+}
+
+// Get handles GET /api/v1/cases/{id}.
+func (h *Cases) Get(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cs, err := h.store.Get(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && match == etag(cs) {
+		c.Response().Header().Set("ETag", etag(cs))
+		return c.NoContent(http.StatusNotModified)
+	}
+	return caseResponse(c, http.StatusOK, cs)
+}
+
+// List handles GET /api/v1/cases.
+func (h *Cases) List(c echo.Context) error {
+	f, err := h.filter(c)
+	if err != nil {
+		return err
+	}
+	page, err := h.store.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	for i := range page.Items {
+		page.Items[i] = page.Items[i].Masked()
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// filter reads a list's query parameters; "me" and "none" are accepted
+// as assignees.
+func (h *Cases) filter(c echo.Context) (cases.Filter, error) {
+	q := c.QueryParams()
+	f := cases.Filter{
+		Kind:     cases.Kind(q.Get("kind")),
+		Platform: cases.Platform(q.Get("platform")),
+		Shop:     q.Get("shop"),
+		Q:        q.Get("q"),
+		Sort:     q.Get("sort"),
+		Cursor:   q.Get("cursor"),
+	}
+	for _, st := range q["state"] {
+		for _, one := range strings.Split(st, ",") {
+			if one = strings.TrimSpace(one); one == "open" {
+				f.States = append(f.States, cases.OpenStates()...)
+			} else if one != "" {
+				f.States = append(f.States, cases.State(one))
+			}
+		}
+	}
+	switch a := q.Get("assignee_id"); a {
+	case "":
+	case "none":
+		f.Unassigned = true
+	case "me":
+		actor, err := cases.RequireActor(c.Request().Context())
+		if err != nil {
+			return f, err
+		}
+		f.AssigneeID = &actor.ID
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return f, &cases.Error{Code: cases.Malformed, Field: "assignee_id", Message: "assignee_id must be a user id, me or none"}
+		}
+		f.AssigneeID = &id
+	}
+	if o := q.Get("overdue"); o != "" {
+		b, err := strconv.ParseBool(o)
+		if err != nil {
+			return f, &cases.Error{Code: cases.Malformed, Field: "overdue", Message: "overdue must be true or false"}
+		}
+		f.Overdue = b
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return f, &cases.Error{Code: cases.Malformed, Field: "limit", Message: "limit must be a number"}
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// Patch handles PATCH /api/v1/cases/{id}: edits of the case's own
+// fields, conditional on If-Match. A changed kind or severity moves the due
+// time of the current state.
+func (h *Cases) Patch(c echo.Context) error {
+	return changeCase(c, ifMatchRequired, h.ops.Edit)
+}
+
+// Transition handles POST /api/v1/cases/{id}/transitions.
+func (h *Cases) Transition(c echo.Context) error {
+	return changeCase(c, ifMatchRequired, h.ops.Transition)
+}
+
+// Assign handles POST /api/v1/cases/{id}/assignment. If-Match is
+// optional: taking a case from the unassigned queue should not need a reload.
+func (h *Cases) Assign(c echo.Context) error {
+	type assignment struct {
+		AssigneeID *int64 `json:"assignee_id"`
+	}
+	return changeCase(c, ifMatchOptional, func(ctx context.Context, id int64, version *int64, in assignment) (cases.Case, error) {
+		return h.ops.Assign(ctx, id, version, in.AssigneeID)
+	})
+}
+
+// Comment handles POST /api/v1/cases/{id}/comments. A comment does not
+// change the case's version.
+func (h *Cases) Comment(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	ev, err := h.ops.Comment(c.Request().Context(), id, in.Body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, ev)
+}
+
+// ProposeRemedy handles POST /api/v1/cases/{id}/remedy: the agent records
+// the remedy they intend, so that a supervisor can approve it when the
+// policy says so.
+func (h *Cases) ProposeRemedy(c echo.Context) error {
+	return changeCase(c, ifMatchOptional, h.ops.ProposeRemedy)
+}
+
+// ApproveRemedy handles POST /api/v1/cases/{id}/approvals (supervisors).
+func (h *Cases) ApproveRemedy(c echo.Context) error {
+	return changeCase(c, ifMatchOptional, func(ctx context.Context, id int64, version *int64, _ struct{}) (cases.Case, error) {
+		return h.ops.ApproveRemedy(ctx, id, version)
+	})
+}
+
+// changeCase is the prologue and epilogue of every conditional write of a
+// case: the id from the path, the version from If-Match (428 without it
+// when required), the JSON body as In (none for struct{}), then the case
+// as changed, with its ETag.
+func changeCase[In any](c echo.Context, required bool, change func(ctx context.Context, id int64, version *int64, in In) (cases.Case, error)) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c, required)
+	if err != nil {
+		return err
+	}
+	var in In
+	if _, none := any(in).(struct{}); !none {
+		if err := bindJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	updated, err := change(c.Request().Context(), id, version, in)
+	if err != nil {
+		return err
+	}
+	return caseResponse(c, http.StatusOK, updated)
+}
+
+// Whether a write needs If-Match.
+const (
+	ifMatchRequired = true
+	ifMatchOptional = false
+)
+
+// Events handles GET /api/v1/cases/{id}/events.
+func (h *Cases) Events(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	evs, err := h.store.Events(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": evs})
+}
+
+// Verify handles GET /api/v1/cases/{id}/events/verify.
+func (h *Cases) Verify(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.store.Verify(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func caseResponse(c echo.Context, status int, cs cases.Case) error {
+	c.Response().Header().Set("ETag", etag(cs))
+	return c.JSON(status, cs)
+}
+
+// etag is a case's entity tag: its version.
+func etag(cs cases.Case) string { return `"v` + strconv.FormatInt(cs.Version, 10) + `"` }
+
+// ifMatch reads the version a conditional write is based on. Required
+// writes without it get 428.
+func ifMatch(c echo.Context, required bool) (*int64, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" {
+		if required {
+			return nil, &cases.Error{Code: cases.PreconditionNeeded, Field: "If-Match",
+				Message: "send If-Match with the case's ETag, so that a concurrent change is not overwritten"}
+		}
+		return nil, nil
+	}
+	v := strings.TrimPrefix(h, "W/")
+	v = strings.Trim(v, `"`)
+	v = strings.TrimPrefix(v, "v")
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, &cases.Error{Code: cases.Malformed, Field: "If-Match", Message: "If-Match must be the case's ETag, such as \"v3\""}
+	}
+	return &n, nil
+}

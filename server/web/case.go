@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"redress/cases"
+	"redress/server/request"
+	"redress/workflows"
+)
+
+// caseView is the case page's data.
+type caseView struct {
+	Case        cases.Case
+	Assignee    string
+	CreatedBy   string
+	Steps       []stepView
+	Leave       string // what leaving the current state forward needs
+	Moves       []moveView
+	Evidence    []evidenceView
+	Timeline    []eventView
+	Users       []option
+	CanAct      bool
+	CanTake     bool
+	Remedy      *remedyView
+	Chat        *chatPreview
+	UploadKinds []option
+	forms       map[string]*formState
+}
+
+// Form returns the posted form of that name, or an empty one.
+func (cv *caseView) Form(name string) *formState {
+	if f, ok := cv.forms[name]; ok {
+		return f
+	}
+	return &formState{Name: name}
+}
+
+// remedyView is the remedy under way in state remedy, and whether it
+// waits for a supervisor.
+type remedyView struct {
+	Remedy        cases.Remedy
+	NeedsApproval bool
+	Approved      bool
+	ApprovedBy    string
+	Fields        []fieldView // the proposal form
+}
+
+// chatPreview is how a pasted chat excerpt will be read.
+type chatPreview struct {
+	Transcript cases.ChatTranscript
+}
+
+// Show handles GET /cases/{id}.
+func (h *CasePages) Show(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, id, nil)
+}
+
+// render renders the case page, with a posted form shown again when it
+// was refused.
+func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState) error {
+	v, err := h.view(c, "", "case.title")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cs, err := h.store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	evs, err := h.store.ListEvidence(ctx, id)
+	if err != nil {
+		return err
+	}
+	events, err := h.store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	dir, err := h.directory(c)
+	if err != nil {
+		return err
+	}
+	v.Title = cs.Ref + " · " + h.t(v, "case.title")
+	actor := v.User.Actor()
+	cv := &caseView{Case: cs, Assignee: dir.name(cs.AssigneeID), CanAct: actor.CanActOn(cs.AssigneeID),
+		forms: map[string]*formState{}}
+	if posted != nil {
+		cv.forms[posted.Name] = posted
+	}
+	cv.CanTake = cs.AssigneeID == nil || (*cs.AssigneeID != v.User.ID && v.Supervises())
+	cv.Steps = h.steps(v, cs)
+	abuse := false
+	for _, e := range evs {
+		if !e.Voided && (e.Kind == cases.EvidenceChatExcerpt || e.Kind == cases.EvidenceDeliverySignature) {
+			abuse = true
+		}
+		cv.Evidence = append(cv.Evidence, h.evidenceView(v, e, dir, cv.forms["void-"+strconv.FormatInt(e.ID, 10)]))
+	}
+	if cv.CanAct {
+		cv.Moves = h.moves(v, cs, abuse, posted)
+	}
+	if len(cv.Moves) > 0 && cs.State.Open() {
+		var needs []string
+		for _, f := range cv.Moves[0].Fields {
+			if f.Type != "hidden" {
+				needs = append(needs, f.Label)
+			}
+		}
+		cv.Leave = strings.Join(needs, h.t(v, "list.separator"))
+	}
+	if cs.State == cases.StateRemedy {
+		rv := &remedyView{}
+		if r := cs.Remedy; r != nil {
+			rv.Remedy = *r
+			rv.NeedsApproval, _ = h.policy.Remedy.NeedsApproval(cs.OrderValue, r.Amount)
+			rv.Approved = r.ApprovedBy != nil
+			rv.ApprovedBy = dir.name(r.ApprovedBy)
+		}
+		form := moveView{ID: "remedy", Form: cv.forms["remedy"]}
+		if form.Form == nil && posted != nil && posted.Get("remedy.type") != "" {
+			// A remedy refused for want of approval is the one to propose.
+			form.Form = &formState{Name: "remedy", Values: posted.Values}
+		}
+		rv.Fields = h.stageInputs(v, cs, form, workflows.MoveSpec{}, "remedy", true)
+		cv.Remedy = rv
+	}
+	if v.Supervises() {
+		people, err := h.people.Directory(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range people {
+			cv.Users = append(cv.Users, option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName,
+				Selected: cs.AssigneeID != nil && *cs.AssigneeID == u.ID})
+		}
+	}
+	for _, k := range []cases.EvidenceKind{cases.EvidencePhoto, cases.EvidenceScreenshot, cases.EvidenceDeliverySignature,
+		cases.EvidenceTrackingRecord, cases.EvidenceDocument} {
+		cv.UploadKinds = append(cv.UploadKinds, option{Value: string(k), Label: h.t(v, "evidence_kind."+string(k)),
+			Selected: string(k) == cv.Form("evidence").Get("kind")})
+	}
+	if f := cv.forms["chat"]; f != nil && strings.TrimSpace(f.Get("text")) != "" {
+		cv.Chat = &chatPreview{Transcript: cases.ParseChat(f.Get("text"))}
+	}
+	cv.Timeline = h.timeline(v, events, dir)
+	v.D = cv
+	return h.render(c, status, "case", v)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"redress/cases"
+	"redress/server/auth"
+	"redress/server/request"
+	"redress/workflows"
+)
+
+// The case page's forms. Each posts to its own route, calls the same case
+// action as the API, and answers with a redirect to the case page; a
+// refusal shows the page again with the form as typed and the reason next
+// to the field it names. A refused write changes nothing: the store's
+// transaction is rolled back.
+
+// Transition handles POST /cases/{id}/transitions: one move of the
+// protocol, with its stage data.
+func (h *CasePages) Transition(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	name := "move-" + values.Get("move")
+	version, err := formVersion(values)
+	if err == nil {
+		m := moveFromForm(values)
+		// The form names its move, so that closing early without a reason
+		// is refused for the reason rather than read as the forward move.
+		m.Kind = workflows.MoveKind(values.Get("move"))
+		_, err = h.ops.Transition(c.Request().Context(), id, version, m)
+	}
+	if err != nil {
+		return h.refuse(c, id, name, values, moveFields(), err)
+	}
+	return redirect(c, caseURL(id, "moved"))
+}
+
+// Assign handles POST /cases/{id}/assignment: take the case, or (a
+// supervisor) give it to someone or back to the unassigned queue.
+func (h *CasePages) Assign(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	var assignee *int64
+	switch a := values.Get("assignee_id"); a {
+	case "":
+	case "me":
+		me := auth.CurrentUser(c).ID
+		assignee = &me
+	default:
+		n, perr := strconv.ParseInt(a, 10, 64)
+		if perr != nil || n <= 0 {
+			err = &cases.Error{Code: cases.Malformed, Field: "assignee_id", Message: "assignee_id must be a user id"}
+		}
+		assignee = &n
+	}
+	var version *int64
+	if err == nil && values.Get("version") != "" {
+		version, err = formVersion(values)
+	}
+	if err == nil {
+		_, err = h.ops.Assign(c.Request().Context(), id, version, assignee)
+	}
+	if err != nil {
+		return h.refuse(c, id, "assign", values, []string{"assignee_id"}, err)
+	}
+	return redirect(c, caseURL(id, "assigned"))
+}
+
+// Comment handles POST /cases/{id}/comments.
+func (h *CasePages) Comment(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.ops.Comment(c.Request().Context(), id, values.Get("body")); err != nil {
+		return h.refuse(c, id, "comment", values, []string{"body"}, err)
+	}
+	return redirect(c, caseURL(id, "commented")+"#timeline")
+}
+
+// Remedy handles POST /cases/{id}/remedy: the remedy the agent
+// proposes, for a supervisor to approve when the policy requires it.
+func (h *CasePages) Remedy(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(values)
+	if err == nil {
+		in := workflows.RemedyInput{Type: cases.RemedyType(values.Get("remedy.type")),
+			MoneyInput: cases.MoneyInput{Amount: values.Get("remedy.amount"), Currency: strings.ToUpper(strings.TrimSpace(values.Get("remedy.currency")))}}
+		_, err = h.ops.ProposeRemedy(c.Request().Context(), id, version, in)
+	}
+	if err != nil {
+		return h.refuse(c, id, "remedy", values, []string{"remedy.type", "remedy.amount", "remedy.currency"}, err)
+	}
+	return redirect(c, caseURL(id, "remedy_proposed"))
+}
+
+// Approve handles POST /cases/{id}/approvals (supervisors).
+func (h *CasePages) Approve(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(values)
+	if err == nil {
+		_, err = h.ops.ApproveRemedy(c.Request().Context(), id, version)
+	}
+	if err != nil {
+		return h.refuse(c, id, "approve", values, nil, err)
+	}
+	return redirect(c, caseURL(id, "remedy_approved"))
+}
+
+// caseForm reads the case id and the posted form.
+func caseForm(c echo.Context) (int64, url.Values, error) {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	values, err := c.FormParams()
+	if err != nil {
+		return 0, nil, &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
+	}
+	return id, values, nil
+}
+
+// formVersion reads the version of the case the form was shown with: the
+// web's If-Match.
+func formVersion(values url.Values) (*int64, error) {
+	n, err := strconv.ParseInt(values.Get("version"), 10, 64)
+	if err != nil || n <= 0 {
+		return nil, &cases.Error{Code: cases.PreconditionNeeded, Field: "version",
+			Message: "the form lacks the case's version; reload the case and try again"}
+	}
+	return &n, nil
+}
+
+// refuse shows the case page again with the refused form, or
+// passes errors that are not about the form (a case that does not exist, a
+// failure on our side) to the error page.
+func (h *CasePages) refuse(c echo.Context, id int64, name string, values url.Values, fields []string, err error) error {
+	switch cases.ErrorCode(err) {
+	case cases.Invalid, cases.Malformed, cases.Conflict, cases.Forbidden, cases.PreconditionNeeded,
+		cases.TooLarge, cases.Unsupported:
+	default:
+		return err
+	}
+	v, verr := h.view(c, "", "case.title")
+	if verr != nil {
+		return verr
+	}
+	f, status := h.refusal(v, name, values, fields, err)
+	if status == 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.page(c, status, id, f)
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"redress/cases"
+)
+
+// eventView is one entry of a case's timeline.
+type eventView struct {
+	Seq     int64
+	Kind    cases.EventKind
+	Title   string
+	Actor   string
+	At      time.Time
+	Body    string // a comment's text
+	Details []detail
+}
+
+// detail is one labelled value of an event.
+type detail struct {
+	Label, Value string
+}
+
+// timeline renders a case's ledger, oldest first, with names for actors
+// and translated labels for what the events recorded.
+func (h *CasePages) timeline(v *view, events []cases.Event, dir directory) []eventView {
+	out := make([]eventView, 0, len(events))
+	for _, e := range events {
+		ev := eventView{Seq: e.Seq, Kind: e.Kind, At: e.At, Title: h.t(v, "event."+string(e.Kind))}
+		if e.ActorID == nil {
+			ev.Actor = h.t(v, "timeline.system")
+		} else {
+			ev.Actor = dir.name(e.ActorID)
+		}
+		var p map[string]any
+		_ = json.Unmarshal(e.Payload, &p) // the ledger holds JSON objects only
+		h.describe(v, &ev, p, dir)
+		out = append(out, ev)
+	}
+	return out
+}
+
+// describe fills an event's title and details from its payload.
+func (h *CasePages) describe(v *view, ev *eventView, p map[string]any, dir directory) {
+	str := func(k string) string {
+		if x, ok := p[k].(string); ok {
+			return x
+		}
+		return ""
+	}
+	add := func(label, value string) {
+		if value != "" {
+			ev.Details = append(ev.Details, detail{Label: label, Value: value})
+		}
+	}
+	switch ev.Kind {
+	case cases.EventTransitioned:
+		ev.Title = h.t(v, "event.moved", "from", h.t(v, "state."+str("from")), "to", h.t(v, "state."+str("to")))
+		if m := str("move"); m != "" && m != "forward" {
+			add(h.t(v, "timeline.move"), h.t(v, "move."+m))
+		}
+		for _, f := range stageFields() {
+			val, ok := p[f]
+			if !ok {
+				continue
+			}
+			add(h.t(v, "stage."+f), h.stageValue(v, f, val))
+		}
+		if due := str("due_at"); due != "" {
+			add(h.t(v, "field.due_at"), h.isoTime(v, due))
+		}
+	case cases.EventAssigned:
+		add(h.t(v, "timeline.from"), h.userName(v, dir, p["from"]))
+		add(h.t(v, "timeline.to"), h.userName(v, dir, p["to"]))
+	case cases.EventCommented:
+		ev.Body = str("body")
+	case cases.EventRemedyProposed, cases.EventRemedyApproved:
+		add(h.t(v, "stage.remedy"), h.stageValue(v, "remedy", p["remedy"]))
+		if p["needs_approval"] == true {
+			add(h.t(v, "timeline.approval"), h.t(v, "remedy.needs_approval"))
+		}
+	case cases.EventEvidenceAdded, cases.EventEvidenceVoided:
+		add(h.t(v, "evidence.kind"), h.t(v, "evidence_kind."+str("kind")))
+		add(h.t(v, "evidence.file_name"), str("file_name"))
+		add(h.t(v, "evidence.void_reason"), str("reason"))
+		if h := str("sha256"); len(h) >= 12 {
+			add("SHA-256", h[:12]+"…")
+		}
+	case cases.EventReminded, cases.EventEscalated:
+		add(h.t(v, "timeline.level"), h.t(v, "reminder_level."+str("level")))
+		add(h.t(v, "timeline.state"), h.t(v, "state."+str("state")))
+		add(h.t(v, "field.due_at"), h.isoTime(v, str("due_at")))
+	case cases.EventEdited:
+		changes, _ := p["changes"].(map[string]any)
+		keys := make([]string, 0, len(changes))
+		for k := range changes {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			label := k
+			if slices.Contains(caseFields(), k) {
+				label = h.t(v, "field."+k)
+			}
+			ch, _ := changes[k].(map[string]any)
+			add(label, fmt.Sprintf("%s → %s", plain(ch["old"]), plain(ch["new"])))
+		}
+	}
+}
+
+// stageValue renders a stage-data value: enums translated, remedies and
+// outcomes spelled out.
+func (h *CasePages) stageValue(v *view, field string, val any) string {
+	switch field {
+	case "root_cause":
+		return h.t(v, "root_cause."+plain(val))
+	case "close_reason":
+		return h.t(v, "close_reason."+plain(val))
+	case "remedy", "previous_remedy":
+		m, _ := val.(map[string]any)
+		return h.t(v, "remedy_type."+plain(m["type"])) + " " + plain(m["amount"]) + " " + plain(m["currency"])
+	case "outcome":
+		m, _ := val.(map[string]any)
+		sat := h.t(v, "form.no")
+		if m["buyer_satisfied"] == true {
+			sat = h.t(v, "form.yes")
+		}
+		return h.t(v, "timeline.outcome", "satisfied", sat, "review", h.t(v, "review_outcome."+plain(m["review"]))) +
+			" — " + plain(m["note"])
+	}
+	return plain(val)
+}
+
+// userName is the name of the user id a payload holds, or "nobody".
+func (h *CasePages) userName(v *view, dir directory, id any) string {
+	n, ok := id.(float64)
+	if !ok {
+		return h.t(v, "queue.nobody")
+	}
+	uid := int64(n)
+	return dir.name(&uid)
+}
+
+// isoTime shows an RFC 3339 time of a payload in the viewer's zone.
+func (h *CasePages) isoTime(v *view, iso string) string {
+	t, err := time.Parse(time.RFC3339Nano, iso)
+	if err != nil {
+		return iso
+	}
+	return formatTime(v.Loc, t)
+}
+
+// plain renders a payload value as text.
+func plain(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		return x
+	case float64:
+		return fmt.Sprint(x)
+	case bool:
+		return fmt.Sprint(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// caseFields lists a case's own fields, labelled field.<name> in forms and
+// in the timeline's edits.
+func caseFields() []string {
+	return []string{"external_id", "platform", "shop", "order_ref", "order_value", "buyer_handle", "buyer_contact",
+		"kind", "severity", "summary", "review", "platform_due_at", "suspected_abuse", "due_at"}
+}

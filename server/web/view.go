@@ -1,0 +1,271 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"redress/cases"
+	"redress/server/auth"
+	"redress/server/problem"
+	"redress/workflows"
+)
+
+// view is what every page template gets: who is looking, in which
+// language and zone, the header's unread count, and the page's own data D.
+type view struct {
+	Page   string
+	Title  string // translated
+	User   *cases.User
+	CSRF   string
+	Lang   cases.Language
+	Loc    *time.Location
+	Now    time.Time
+	Unread int64
+	Path   string // this page's URL, for the language switch to come back to
+	Nav    string // the header's current item
+	Flash  string // translated note of what the last post did
+	D      any
+}
+
+// Supervises reports whether the viewer is a supervisor or admin.
+func (v *view) Supervises() bool { return v.User != nil && v.User.Role.Supervises() }
+
+// IsAdmin reports whether the viewer is an admin.
+func (v *view) IsAdmin() bool { return v.User != nil && v.User.Role == cases.RoleAdmin }
+
+// t translates in the view's language.
+func (h *UI) t(v *view, key string, args ...any) string { return h.tr.t(v.Lang, key, args...) }
+
+// view builds the view of a signed-in page.
+func (h *UI) view(c echo.Context, nav, titleKey string) (*view, error) {
+	p, _ := auth.PrincipalOf(c)
+	u := p.User
+	lang := u.Language
+	if !lang.Valid() {
+		lang = cases.DefaultLanguage
+	}
+	v := &view{User: &u, Lang: lang, Loc: h.location(u.TimeZone, h.cfg.Location), Now: time.Now(),
+		Path: c.Request().URL.RequestURI(), Nav: nav}
+	if p.Session != nil {
+		v.CSRF = p.Session.CSRFToken
+	}
+	n, err := h.inbox.Unread(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	v.Unread = n
+	v.Title = h.t(v, titleKey)
+	if done := c.QueryParam("done"); slices.Contains(flashes(), done) {
+		v.Flash = h.t(v, "flash."+done)
+	}
+	return v, nil
+}
+
+// anonymousView builds the view of a page for a visitor who is not signed
+// in (sign-in, error pages).
+func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
+	v := &view{Lang: h.tr.negotiate(c.Request()), Loc: h.cfg.Location, Now: time.Now(),
+		Path: c.Request().URL.RequestURI()}
+	v.Title = h.t(v, titleKey)
+	return v
+}
+
+// flashes are the notes a page shows after a post redirected to it with
+// ?done=<name>.
+func flashes() []string {
+	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
+		"remedy_proposed", "remedy_approved", "user_created", "user_deactivated", "user_reactivated",
+		"read", "all_read", "language"}
+}
+
+// fieldErr is a refusal shown next to the field it is about: what the
+// field needs, in the user's language, and the server's exact reason.
+type fieldErr struct {
+	Message string
+	Detail  string
+}
+
+// formState is a posted form shown again after a refusal: what the agent
+// typed, and the errors by field. Top holds an error that no field of the
+// form shows; Stale says someone else changed the case meanwhile.
+type formState struct {
+	Name   string
+	Values url.Values
+	Errors map[string]*fieldErr
+	Top    *fieldErr
+	Stale  bool
+}
+
+// Get returns the value typed into name.
+func (f *formState) Get(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err returns the error of field name, or nil.
+func (f *formState) Err(name string) *fieldErr {
+	if f == nil {
+		return nil
+	}
+	return f.Errors[name]
+}
+
+// Failed reports whether the form was refused.
+func (f *formState) Failed() bool {
+	return f != nil && (len(f.Errors) > 0 || f.Top != nil || f.Stale)
+}
+
+// refusal turns a domain error into the form state that shows it: next to
+// the field it names when the form has that field (or a field inside it:
+// "remedy" is shown at "remedy.type"), else above the form.
+func (h *UI) refusal(v *view, name string, values url.Values, fields []string, err error) (*formState, int) {
+	de := problem.From(err)
+	f := &formState{Name: name, Values: values, Errors: map[string]*fieldErr{}}
+	status := problem.Status(de)
+	if de.Code == cases.Conflict && de.Field == "If-Match" {
+		f.Stale = true
+		return f, status
+	}
+	fe := &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+	if target := fieldFor(de.Field, fields); target != "" {
+		f.Errors[target] = fe
+	} else {
+		f.Top = fe
+	}
+	return f, status
+}
+
+// errorMessage says in the user's language what a refusal is about: what
+// the field needs when it is a stage field, else the kind of problem.
+func (h *UI) errorMessage(v *view, de *cases.Error) string {
+	if de.Code == cases.Invalid && de.Field != "" {
+		if key := "need." + de.Field; h.tr.has(key) {
+			if de.Field == "remedy" && de.Extra["needs_approval"] == true {
+				return h.t(v, "need.remedy_approval")
+			}
+			return h.t(v, key)
+		}
+	}
+	return h.t(v, "err.code."+string(de.Code))
+}
+
+// fieldFor finds the field of a form that shows an error about field.
+func fieldFor(field string, fields []string) string {
+	if field == "" {
+		return ""
+	}
+	if slices.Contains(fields, field) {
+		return field
+	}
+	for _, f := range fields {
+		if strings.HasPrefix(f, field+".") {
+			return f
+		}
+	}
+	return ""
+}
+
+// option is one choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// enumOptions offers domain values, labelled by their translations.
+func enumOptions[T ~string](h *UI, v *view, prefix string, values []T, selected string, blank string) []option {
+	var out []option
+	if blank != "" {
+		out = append(out, option{Value: "", Label: blank, Selected: selected == ""})
+	}
+	for _, val := range values {
+		out = append(out, option{Value: string(val), Label: h.t(v, prefix+"."+string(val)), Selected: string(val) == selected})
+	}
+	return out
+}
+
+// directory is every user by id, deactivated ones included, for the names
+// in lists and timelines. Teams are small: a few pages of the users list.
+// (The assignment select offers only active people: People.Directory.)
+type directory map[int64]cases.User
+
+func (h *UI) directory(c echo.Context) (directory, error) {
+	d := directory{}
+	f := cases.UserFilter{Limit: 200}
+	for {
+		page, err := h.people.Users(c.Request().Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range page.Items {
+			d[u.ID] = u
+		}
+		if page.NextCursor == "" {
+			return d, nil
+		}
+		f.Cursor = page.NextCursor
+	}
+}
+
+// name is a user's display name, or "" for nobody.
+func (d directory) name(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	if u, ok := d[*id]; ok {
+		return u.DisplayName
+	}
+	return "#" + strconv.FormatInt(*id, 10)
+}
+
+// eventKinds lists the ledger's event kinds, for their translations.
+func eventKinds() []cases.EventKind {
+	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
+		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
+		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventAudited}
+}
+
+// moveKinds lists the protocol's moves, for their translations.
+func moveKinds() []workflows.MoveKind {
+	return []workflows.MoveKind{workflows.MoveForward, workflows.MoveSkipApology, workflows.MoveRework,
+		workflows.MoveCloseEarly, workflows.MoveReopen}
+}
+
+// stageFields lists the stage-data fields of the protocol's moves, as
+// forms name them: each has a label (stage.<name>) and a sentence saying
+// what it needs (need.<name>).
+func stageFields() []string {
+	return []string{"first_response", "account", "root_cause", "skip_apology_reason", "apology",
+		"remedy", "remedy.type", "remedy.amount", "remedy.currency", "reason",
+		"outcome", "outcome.buyer_satisfied", "outcome.review", "outcome.note",
+		"close_reason", "note", "reopen_reason"}
+}
+
+// errorCodes lists the domain's error codes, for their translations.
+func errorCodes() []string {
+	var out []string
+	for code := range problem.Statuses() {
+		out = append(out, string(code))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// httpStatusKeys lists the statuses an error page may have a title for.
+func httpStatusKeys() []string {
+	var out []string
+	for _, st := range problem.Statuses() {
+		out = append(out, strconv.Itoa(st))
+	}
+	out = append(out, strconv.Itoa(http.StatusMethodNotAllowed))
+	sort.Strings(out)
+	return slices.Compact(out)
+}
