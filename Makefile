@@ -12,10 +12,13 @@ build:
 run: build
 	./$(BIN) serve --demo
 
-## test: the whole suite against a real PostgreSQL (see README).
+## test: the whole suite against a real PostgreSQL (see README), then the
+## benchmark module's own tests (bench/ is a module of its own).
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd bench && $(GO) vet ./...
+	cd bench && $(GO) test -race -count=1 ./...
 
 ## screenshots: the browser tests alone; they refresh docs/screenshots/ (and test-output/).
 screenshots:
@@ -23,17 +26,20 @@ screenshots:
 
 ## bench: a million cases, Redress against pgbench's ceiling (minutes; never part of test).
 ## BENCH_FLAGS passes options, e.g. BENCH_FLAGS='-duration 5s -scenarios queue,search'.
+## It runs from bench/, its own module, so vegeta and x/sync stay out of the server's go.mod.
 bench: build
-	$(GO) run ./bench $(BENCH_FLAGS)
+	cd bench && $(GO) run . $(BENCH_FLAGS)
 
 ## bench-clean: drop the benchmark's database (redress_bench).
 bench-clean:
-	$(GO) run ./bench -clean
+	cd bench && $(GO) run . -clean
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	cd bench && $(GO) vet ./...
+	cd bench && $(GO) run $(STATICCHECK) ./...
 
 clean:
 	rm -rf bin

@@ -145,11 +145,11 @@ func lastLines(s string, n int) string {
 }
 
 // scriptPath is a pgbench script of bench/pgbench, found from the working
-// directory (make bench runs from the repository's root).
+// directory (make bench runs from bench/, the benchmark's own module).
 func scriptPath(name string) (string, error) {
-	p := filepath.Join("bench", "pgbench", name)
+	p := filepath.Join("pgbench", name)
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("pgbench script %s: run the benchmark from the repository's root (make bench): %w", name, err)
+		return "", fmt.Errorf("pgbench script %s: run the benchmark from bench/ (make bench): %w", name, err)
 	}
 	return p, nil
 }

@@ -78,7 +78,7 @@ func TestBenchCursorIsOneTheListAccepts(t *testing.T) {
 }
 
 func TestParsePgbench(t *testing.T) {
-	out := `transaction type: bench/pgbench/queue.sql
+	out := `transaction type: pgbench/queue.sql
 scaling factor: 1
 query mode: extended
 number of clients: 16

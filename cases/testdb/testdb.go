@@ -1,24 +1,26 @@
 // Package testdb gives every test a fresh, migrated PostgreSQL database in
 // milliseconds by cloning a template database migrated once per schema.
+//
+// The template is named after a hash of the migrations, so checkouts with
+// the same migrations share it and checkouts with different ones each have
+// their own on the same server. A run drops only what no run can be using:
+// templates of another hash and per-test databases unused for a day, with
+// no connection open.
 package testdb
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the PostgreSQL driver
-
-	"redress/migrations"
+	"github.com/lib/pq" // also the PostgreSQL driver
 )
 
 const howToFix = `start PostgreSQL 15+ on 127.0.0.1:5432 with trust auth for user postgres ` +
@@ -65,11 +67,11 @@ func NewWithURL(t testing.TB) (*sqlx.DB, string) {
 	}
 	defer admin.Close()
 
-	template.once.Do(func() { template.name, template.err = ensureTemplate(ctx, admin) })
+	template.once.Do(func() { template.name, template.err = ensureTemplate(ctx, admin, ours, time.Now()) })
 	if template.err != nil {
 		t.Fatalf("testdb: prepare template database: %v", template.err)
 	}
-	return create(t, admin, fmt.Sprintf(`TEMPLATE %q`, template.name))
+	return create(t, admin, `TEMPLATE `+pq.QuoteIdentifier(template.name))
 }
 
 // NewEmpty returns a fresh UTF-8 database with no schema at all, for tests
@@ -89,8 +91,8 @@ func NewEmpty(t testing.TB) (*sqlx.DB, string) {
 
 func create(t testing.TB, admin *sqlx.DB, clause string) (*sqlx.DB, string) {
 	t.Helper()
-	name := "redress_test_" + randomHex(6)
-	if _, err := admin.Exec(fmt.Sprintf(`CREATE DATABASE %q %s`, name, clause)); err != nil {
+	name := ours.testName(time.Now())
+	if _, err := admin.Exec(fmt.Sprintf(`CREATE DATABASE %s %s`, pq.QuoteIdentifier(name), clause)); err != nil {
 		t.Fatalf("testdb: create database: %v", err)
 	}
 	dsn := withDatabase(AdminURL(), name)
@@ -105,98 +107,13 @@ func create(t testing.TB, admin *sqlx.DB, clause string) (*sqlx.DB, string) {
 			return
 		}
 		defer a.Close()
-		if _, err := a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, name)); err != nil {
+		// FORCE is right here and nowhere else: the database is this
+		// test's own, and a connection it leaked must not keep it alive.
+		if _, err := a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, pq.QuoteIdentifier(name))); err != nil {
 			t.Logf("testdb: drop %s: %v", name, err)
 		}
 	})
 	return db, dsn
-}
-
-// ensureTemplate creates and migrates the template for the current schema
-// once across all test processes (go test runs packages in parallel).
-func ensureTemplate(ctx context.Context, admin *sqlx.DB) (string, error) {
-	sum, err := schemaHash()
-	if err != nil {
-		return "", err
-	}
-	name := "redress_tpl_" + sum
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(72657374)`); err != nil {
-		return "", err
-	}
-	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(72657374)`) //nolint:errcheck
-
-	var exists bool
-	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
-		return "", err
-	}
-	if exists {
-		return name, nil
-	}
-	building := name + "_building"
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, building)); err != nil {
-		return "", err
-	}
-	// A UTF-8 ctype is what makes pg_trgm produce trigrams for Chinese text.
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(
-		`CREATE DATABASE %q TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`, building)); err != nil {
-		return "", err
-	}
-	tdb, err := sql.Open("postgres", withDatabase(AdminURL(), building))
-	if err != nil {
-		return "", err
-	}
-	_, err = migrations.Up(ctx, tdb)
-	tdb.Close()
-	if err != nil {
-		return "", err
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q RENAME TO %q`, building, name)); err != nil {
-		return "", err
-	}
-	// Templates of older schemas are no longer useful.
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'redress_tpl_%' AND datname <> $1`, name)
-	if err != nil {
-		return "", err
-	}
-	var old []string
-	for rows.Next() {
-		var n string
-		if rows.Scan(&n) == nil {
-			old = append(old, n)
-		}
-	}
-	rows.Close()
-	for _, n := range old {
-		conn.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, n)) //nolint:errcheck
-	}
-	return name, nil
-}
-
-// schemaHash identifies the migrations' content, so a changed migration gets
-// a new template.
-func schemaHash() (string, error) {
-	h := sha256.New()
-	err := fs.WalkDir(migrations.FS(), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(migrations.FS(), path)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
-		h.Write(b)
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("hash migrations: %w", err)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 func withDatabase(dsn, name string) string {
