@@ -19,6 +19,7 @@ import (
 	"redress/cases"
 	"redress/migrations"
 	"redress/ui"
+	"redress/ui/i18n"
 	"redress/workflows"
 )
 
@@ -35,6 +36,8 @@ type Server struct {
 	policy     workflows.Policy
 	remind     *reminderParts // reminders, notifications, webhooks (scheduler.go)
 	web        *webUI         // the agents' workspace: templates, static files, translations (web.go)
+	// catalogue is every word a person reads: pages, reminders, webhook texts.
+	catalogue *i18n.Catalogue
 }
 
 // New wires a Server to its database. It registers every route from the
@@ -48,7 +51,11 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 	if err != nil {
 		return nil, err
 	}
-	web, err := newWebUI(ui.Templates(), ui.Static(), ui.Messages())
+	catalogue, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
+	web, err := newWebUI(ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
@@ -62,6 +69,7 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 		migrations: prov,
 		policy:     workflows.DefaultPolicy(),
 		web:        web,
+		catalogue:  catalogue,
 	}
 	s.metrics = newMetrics(db.DB)
 	s.remind = newReminderParts(cfg, db, s.metrics.registry)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/ui/i18n"
 )
 
 // The agents' web workspace: pages rendered on the server from the
@@ -43,19 +44,15 @@ var sharedFiles = []string{"layout.html", "partials.html"}
 type webUI struct {
 	pages  map[cases.Language]map[string]*template.Template
 	assets *assets
-	tr     *translations
+	tr     *i18n.Catalogue
 	zones  sync.Map // time zone name → *time.Location
 }
 
 // newWebUI parses every page in every language, failing on the first
-// template, static file or catalogue that is missing or broken. Each
-// language gets its own parse so that the templates' t function is bound
-// to it: rendering then needs no per-request cloning.
-func newWebUI(templates, static, messages fs.FS) (*webUI, error) {
-	tr, err := loadTranslations(messages)
-	if err != nil {
-		return nil, err
-	}
+// template or static file that is missing or broken. Each language gets
+// its own parse so that the templates' t function is bound to it:
+// rendering then needs no per-request cloning.
+func newWebUI(templates, static fs.FS, tr *i18n.Catalogue) (*webUI, error) {
 	as, err := loadAssets(static)
 	if err != nil {
 		return nil, err
@@ -84,9 +81,9 @@ func newWebUI(templates, static, messages fs.FS) (*webUI, error) {
 func (w *webUI) funcs(lang cases.Language) template.FuncMap {
 	return template.FuncMap{
 		// t translates a key, with {name} placeholders given as pairs.
-		"t": func(key string, args ...any) string { return w.tr.t(lang, key, args...) },
+		"t": func(key string, args ...any) string { return w.tr.T(lang, key, args...) },
 		// te translates a domain value: te "state" .State is t "state.respond".
-		"te":    func(prefix string, v any) string { return w.tr.t(lang, prefix+"."+fmt.Sprint(v)) },
+		"te":    func(prefix string, v any) string { return w.tr.T(lang, prefix+"."+fmt.Sprint(v)) },
 		"asset": w.assets.url,
 		// when formats a time in the page's time zone.
 		"when": func(loc *time.Location, t any) string { return formatTime(loc, t) },
@@ -105,14 +102,14 @@ func (w *webUI) funcs(lang cases.Language) template.FuncMap {
 			}
 			d := tt.Sub(now)
 			if d >= 0 {
-				return w.tr.t(lang, "time.in", "d", w.tr.duration(lang, d))
+				return w.tr.T(lang, "time.in", "d", w.tr.Duration(lang, d))
 			}
-			return w.tr.t(lang, "time.ago", "d", w.tr.duration(lang, d))
+			return w.tr.T(lang, "time.ago", "d", w.tr.Duration(lang, d))
 		},
 		// dur is how long from now to t, in words: "2 h 5 min".
 		"dur": func(now time.Time, t any) string {
 			tt, _ := timeOf(t)
-			return w.tr.duration(lang, tt.Sub(now))
+			return w.tr.Duration(lang, tt.Sub(now))
 		},
 		"mask": cases.MaskContact,
 		"dict": func(kv ...any) map[string]any {

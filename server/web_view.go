@@ -39,7 +39,7 @@ func (v *view) Supervises() bool { return v.User != nil && v.User.Role.Supervise
 func (v *view) IsAdmin() bool { return v.User != nil && v.User.Role == cases.RoleAdmin }
 
 // t translates in the view's language.
-func (s *Server) t(v *view, key string, args ...any) string { return s.web.tr.t(v.Lang, key, args...) }
+func (s *Server) t(v *view, key string, args ...any) string { return s.web.tr.T(v.Lang, key, args...) }
 
 // view builds the view of a signed-in page.
 func (s *Server) view(c echo.Context, nav, titleKey string) (*view, error) {
@@ -69,7 +69,7 @@ func (s *Server) view(c echo.Context, nav, titleKey string) (*view, error) {
 // anonymousView builds the view of a page for a visitor who is not signed
 // in (sign-in, error pages).
 func (s *Server) anonymousView(c echo.Context, titleKey string) *view {
-	v := &view{Lang: s.web.tr.negotiate(c.Request()), Loc: s.cfg.Location, Now: time.Now(),
+	v := &view{Lang: s.web.tr.Negotiate(c.Request()), Loc: s.cfg.Location, Now: time.Now(),
 		Path: c.Request().URL.RequestURI()}
 	v.Title = s.t(v, titleKey)
 	return v
@@ -149,7 +149,7 @@ func (s *Server) refusal(v *view, name string, values url.Values, fields []strin
 // the field needs when it is a stage field, else the kind of problem.
 func (s *Server) errorMessage(v *view, de *cases.Error) string {
 	if de.Code == cases.Invalid && de.Field != "" {
-		if key := "need." + de.Field; s.web.tr.has(key) {
+		if key := "need." + de.Field; s.web.tr.Has(key) {
 			if de.Field == "remedy" && de.Extra["needs_approval"] == true {
 				return s.t(v, "need.remedy_approval")
 			}
