@@ -53,10 +53,10 @@ func newReminderParts(cfg Config, db *sqlx.DB, reg *prometheus.Registry) *remind
 }
 
 // sweepPlan is the reminder policy as a sweep runs it: messages in the
-// configured time zone for webhooks, links to the API's case URL, and the
-// advisory lock shared by every instance.
+// catalogue's words and, for webhooks, in the configured time zone, links
+// to the API's case URL, and the advisory lock shared by every instance.
 func (s *Server) sweepPlan() cases.SweepPlan {
-	p := s.remind.policy.SweepPlan()
+	p := s.remind.policy.SweepPlan(s.catalogue.Reminder)
 	p.Location = s.cfg.Location
 	base := s.cfg.BaseURL.String()
 	p.CaseURL = func(id int64) string { return base + "/api/v1/cases/" + strconv.FormatInt(id, 10) }
