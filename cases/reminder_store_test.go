@@ -16,8 +16,12 @@ import (
 )
 
 // testPlan is the production reminder policy with the messages' time zone.
+// Its messages are plain: their words are the catalogue's (ui/i18n), tested
+// there.
 func testPlan() cases.SweepPlan {
-	p := workflows.DefaultReminderPolicy().SweepPlan()
+	p := workflows.DefaultReminderPolicy().SweepPlan(func(n cases.Notice, r cases.Reader) string {
+		return n.Case.Ref + " " + string(n.Level) + " " + string(r.Language)
+	})
 	p.Location = time.UTC
 	p.CaseURL = func(id int64) string { return "https://redress.example/api/v1/cases/" + strconv.FormatInt(id, 10) }
 	return p

@@ -73,7 +73,7 @@ func TestRemindersThroughTheAPI(t *testing.T) {
 			t.Fatalf("inbox %+v, want one unread reminder", page)
 		}
 		n := page.Items[0]
-		want := fmt.Sprintf("%s is overdue in step respond (due %s)", c.Ref, due.In(london).Format("15:04"))
+		want := fmt.Sprintf("%s is overdue in the Respond step (due %s)", c.Ref, due.In(london).Format("15:04"))
 		if n.Kind != "overdue" || *n.CaseID != c.ID || *n.CaseRef != c.Ref || n.Message != want {
 			t.Fatalf("notification %+v, want message %q", n, want)
 		}
@@ -101,7 +101,7 @@ func TestRemindersThroughTheAPI(t *testing.T) {
 			t.Fatalf("sweep at due+61m: %+v", res)
 		}
 		p := sup.inbox("")
-		if len(p.Items) != 1 || p.Items[0].Kind != "escalation" || !strings.Contains(p.Items[0].Message, "请主管跟进") {
+		if len(p.Items) != 1 || p.Items[0].Kind != "escalation" || !strings.Contains(p.Items[0].Message, "请主管介入") {
 			t.Fatalf("supervisor inbox %+v, want one escalation in Chinese", p.Items)
 		}
 		if a := agent.inbox(""); len(a.Items) != 1 {

@@ -28,6 +28,7 @@ import (
 	"redress/server/web"
 	"redress/server/webhook"
 	"redress/ui"
+	"redress/ui/i18n"
 	"redress/workflows"
 )
 
@@ -62,16 +63,20 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	people := cases.NewPeople(db, o.access)
 	inbox := cases.NewNotifications(db)
 	ops := actions.NewCases(store, policy)
+	catalogue, err := i18n.New()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
 	s.metrics = newMetrics(db.DB)
 	s.gate = auth.New(people, cfg, log)
 	hooks := cases.NewWebhooks(db)
 	s.sender = webhook.NewSender(hooks, cfg.AllowPrivateWebhooks, log, s.metrics.registry)
-	s.work = schedule.New(cfg, db, log, s.sender, s.metrics.registry)
+	s.work = schedule.New(cfg, db, log, s.sender, catalogue.Reminder, s.metrics.registry)
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox,
-		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), ui.Messages())
+		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}

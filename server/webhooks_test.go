@@ -313,8 +313,8 @@ func TestRobotFormats(t *testing.T) {
 		t.Fatalf("deliver: %+v", res)
 	}
 	link := fmt.Sprintf("https://redress.example.com/api/v1/cases/%d", c.ID)
-	zh := fmt.Sprintf(`[Redress] %s 在「回应」步骤已超时（应于 10:30 完成）\n%s`, c.Ref, link)
-	en := fmt.Sprintf(`[Redress] %s is overdue in step respond (due 10:30)\n%s`, c.Ref, link)
+	zh := fmt.Sprintf(`[Redress] %s 在「待响应」步骤已超时（应于 10:30 完成）\n%s`, c.Ref, link)
+	en := fmt.Sprintf(`[Redress] %s is overdue in the Respond step (due 10:30)\n%s`, c.Ref, link)
 	got := map[string]received{}
 	for _, r := range l.requests() {
 		got[r.path] = r
@@ -325,7 +325,7 @@ func TestRobotFormats(t *testing.T) {
 		"/slack":    `{"text":"` + en + `"}`,
 		"/json": fmt.Sprintf(`{"case":{"assignee_id":%d,"due_at":"2026-11-24T02:30:00Z","id":%d,"platform_due_at":null,"ref":"%s","state":"respond","url":"%s"},`+
 			`"deadline":"2026-11-24T02:30:00Z","delivery_id":%s,"event":"reminded","fired_at":"2026-11-24T02:31:00Z","level":"overdue",`+
-			`"message":"%s 在「回应」步骤已超时（应于 10:30 完成）"}`,
+			`"message":"%s 在「待响应」步骤已超时（应于 10:30 完成）"}`,
 			agent.user.ID, c.ID, c.Ref, link, got["/json"].header.Get("X-Redress-Delivery"), c.Ref),
 	}
 	for path, want := range golden {

@@ -1,5 +1,6 @@
 // Package ui holds Redress's web workspace as files: the html/template
-// pages and partials, the static CSS and JavaScript, and the translations.
+// pages and partials and the static CSS and JavaScript. The translation
+// catalogue is package ui/i18n.
 package ui
 
 import (
@@ -7,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed templates static i18n
+//go:embed templates static
 var files embed.FS
 
 // Templates returns the page templates and their partials.
@@ -15,9 +16,6 @@ func Templates() fs.FS { return sub("templates") }
 
 // Static returns the files served under /static/.
 func Static() fs.FS { return sub("static") }
-
-// Messages returns the translation catalogues, one JSON file per language.
-func Messages() fs.FS { return sub("i18n") }
 
 func sub(dir string) fs.FS {
 	f, err := fs.Sub(files, dir)

@@ -66,8 +66,10 @@ func (p ReminderPolicy) DueLevels(c cases.ReminderCase, now time.Time) []cases.R
 	return out
 }
 
-// SweepPlan returns the plan a sweep runs with this policy; the caller adds
-// the messages' time zone, the case links and the lock.
-func (p ReminderPolicy) SweepPlan() cases.SweepPlan {
-	return cases.SweepPlan{Grace: p.Grace, Lead: p.PlatformLead, Due: p.DueLevels, Message: ReminderMessage}
+// SweepPlan returns the plan a sweep runs with this policy and the words of
+// its messages (the translation catalogue's Reminder: the protocol decides
+// when to remind, not how it is said); the caller adds the messages' time
+// zone, the case links and the lock.
+func (p ReminderPolicy) SweepPlan(message func(cases.Notice, cases.Reader) string) cases.SweepPlan {
+	return cases.SweepPlan{Grace: p.Grace, Lead: p.PlatformLead, Due: p.DueLevels, Message: message}
 }

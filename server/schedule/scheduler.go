@@ -42,10 +42,13 @@ type Work struct {
 	policy  workflows.ReminderPolicy
 	sender  *webhook.Sender
 	metrics *reminderMetrics
+	message func(cases.Notice, cases.Reader) string
 }
 
 // New returns the background work of cfg on db, with its metrics on reg.
-func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sender, reg prometheus.Registerer) *Work {
+// Reminders are worded by message, in each reader's language.
+func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sender,
+	message func(cases.Notice, cases.Reader) string, reg prometheus.Registerer) *Work {
 	return &Work{
 		cfg:     cfg,
 		db:      db,
@@ -54,14 +57,15 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sende
 		policy:  workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead},
 		sender:  sender,
 		metrics: newReminderMetrics(reg),
+		message: message,
 	}
 }
 
 // sweepPlan is the reminder policy as a sweep runs it: messages in the
-// configured time zone for webhooks, links to the API's case URL, and the
+// catalogue's words and, for webhooks, in the configured time zone, links to the API's case URL, and the
 // advisory lock shared by every instance.
 func (w *Work) sweepPlan() cases.SweepPlan {
-	p := w.policy.SweepPlan()
+	p := w.policy.SweepPlan(w.message)
 	p.Location = w.cfg.Location
 	base := w.cfg.BaseURL.String()
 	p.CaseURL = func(id int64) string { return base + "/api/v1/cases/" + strconv.FormatInt(id, 10) }

@@ -22,6 +22,7 @@ import (
 	"redress/server/actions"
 	"redress/server/auth"
 	"redress/server/config"
+	"redress/ui/i18n"
 	"redress/workflows"
 )
 
@@ -59,7 +60,7 @@ type Deps struct {
 type UI struct {
 	pages  map[cases.Language]map[string]*template.Template
 	assets *assets
-	tr     *translations
+	tr     *i18n.Catalogue
 	zones  sync.Map // time zone name → *time.Location
 
 	cfg    config.Config
@@ -105,10 +106,10 @@ type Import struct{ *UI }
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
-// New parses the workspace from templates, static files and message
-// catalogues, failing on the first one that is missing or broken.
-func New(d Deps, templates, static, messages fs.FS) (*Web, error) {
-	ui, err := newUI(templates, static, messages)
+// New parses the workspace from templates and static files, with the
+// words of tr, failing on the first one that is missing or broken.
+func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
+	ui, err := newUI(templates, static, tr)
 	if err != nil {
 		return nil, err
 	}
@@ -119,14 +120,10 @@ func New(d Deps, templates, static, messages fs.FS) (*Web, error) {
 }
 
 // newUI parses every page in every language, failing on the first
-// template, static file or catalogue that is missing or broken. Each
-// language gets its own parse so that the templates' t function is bound
-// to it: rendering then needs no per-request cloning.
-func newUI(templates, static, messages fs.FS) (*UI, error) {
-	tr, err := loadTranslations(messages)
-	if err != nil {
-		return nil, err
-	}
+// template or static file that is missing or broken. Each language gets
+// its own parse so that the templates' t function is bound to it:
+// rendering then needs no per-request cloning.
+func newUI(templates, static fs.FS, tr *i18n.Catalogue) (*UI, error) {
 	as, err := loadAssets(static)
 	if err != nil {
 		return nil, err
@@ -155,9 +152,9 @@ func newUI(templates, static, messages fs.FS) (*UI, error) {
 func (w *UI) funcs(lang cases.Language) template.FuncMap {
 	return template.FuncMap{
 		// t translates a key, with {name} placeholders given as pairs.
-		"t": func(key string, args ...any) string { return w.tr.t(lang, key, args...) },
+		"t": func(key string, args ...any) string { return w.tr.T(lang, key, args...) },
 		// te translates a domain value: te "state" .State is t "state.respond".
-		"te":    func(prefix string, v any) string { return w.tr.t(lang, prefix+"."+fmt.Sprint(v)) },
+		"te":    func(prefix string, v any) string { return w.tr.T(lang, prefix+"."+fmt.Sprint(v)) },
 		"asset": w.assets.url,
 		// when formats a time in the page's time zone.
 		"when": func(loc *time.Location, t any) string { return formatTime(loc, t) },
@@ -176,14 +173,14 @@ func (w *UI) funcs(lang cases.Language) template.FuncMap {
 			}
 			d := tt.Sub(now)
 			if d >= 0 {
-				return w.tr.t(lang, "time.in", "d", w.tr.duration(lang, d))
+				return w.tr.T(lang, "time.in", "d", w.tr.Duration(lang, d))
 			}
-			return w.tr.t(lang, "time.ago", "d", w.tr.duration(lang, d))
+			return w.tr.T(lang, "time.ago", "d", w.tr.Duration(lang, d))
 		},
 		// dur is how long from now to t, in words: "2 h 5 min".
 		"dur": func(now time.Time, t any) string {
 			tt, _ := timeOf(t)
-			return w.tr.duration(lang, tt.Sub(now))
+			return w.tr.Duration(lang, tt.Sub(now))
 		},
 		"mask": cases.MaskContact,
 		"dict": func(kv ...any) map[string]any {

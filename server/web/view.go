@@ -41,7 +41,7 @@ func (v *view) Supervises() bool { return v.User != nil && v.User.Role.Supervise
 func (v *view) IsAdmin() bool { return v.User != nil && v.User.Role == cases.RoleAdmin }
 
 // t translates in the view's language.
-func (h *UI) t(v *view, key string, args ...any) string { return h.tr.t(v.Lang, key, args...) }
+func (h *UI) t(v *view, key string, args ...any) string { return h.tr.T(v.Lang, key, args...) }
 
 // view builds the view of a signed-in page.
 func (h *UI) view(c echo.Context, nav, titleKey string) (*view, error) {
@@ -71,7 +71,7 @@ func (h *UI) view(c echo.Context, nav, titleKey string) (*view, error) {
 // anonymousView builds the view of a page for a visitor who is not signed
 // in (sign-in, error pages).
 func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
-	v := &view{Lang: h.tr.negotiate(c.Request()), Loc: h.cfg.Location, Now: time.Now(),
+	v := &view{Lang: h.tr.Negotiate(c.Request()), Loc: h.cfg.Location, Now: time.Now(),
 		Path: c.Request().URL.RequestURI()}
 	v.Title = h.t(v, titleKey)
 	return v
@@ -148,7 +148,7 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 // the field needs when it is a stage field, else the kind of problem.
 func (h *UI) errorMessage(v *view, de *cases.Error) string {
 	if de.Code == cases.Invalid && de.Field != "" {
-		if key := "need." + de.Field; h.tr.has(key) {
+		if key := "need." + de.Field; h.tr.Has(key) {
 			if de.Field == "remedy" && de.Extra["needs_approval"] == true {
 				return h.t(v, "need.remedy_approval")
 			}
