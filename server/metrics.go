@@ -1,9 +1,14 @@
 package server
 
 import (
+	"crypto/subtle"
 	"database/sql"
+	"net"
+	"net/netip"
+	"redress/cases"
 	"redress/server/problem"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,6 +70,25 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 	}
 }
 
-func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry}))
+// handler serves the metrics to the networks of allow (the peer's own
+// address, never a forwarded one) or to a scraper sending token.
+func (m *metrics) handler(allow []netip.Prefix, token string) echo.HandlerFunc {
+	serve := echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry}))
+	return func(c echo.Context) error {
+		if token != "" {
+			if got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok &&
+				subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1 {
+				return serve(c)
+			}
+		}
+		host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+		if addr, perr := netip.ParseAddr(host); err == nil && perr == nil {
+			for _, p := range allow {
+				if p.Contains(addr.Unmap()) {
+					return serve(c)
+				}
+			}
+		}
+		return cases.Errorf(cases.Forbidden, "metrics are served to REDRESS_METRICS_ALLOW or with REDRESS_METRICS_TOKEN")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"redress/server/auth"
+	"redress/server/request"
 )
 
 // Access levels, as the routes table reads best.
@@ -39,7 +40,7 @@ func (s *Server) routes() []route {
 	return []route{
 		{http.MethodGet, "/healthz", public, s.healthz, false},
 		{http.MethodGet, "/readyz", public, s.readyz, false},
-		{http.MethodGet, "/metrics", public, s.metrics.handler(), false},
+		{http.MethodGet, "/metrics", public, s.metrics.handler(s.cfg.MetricsAllow, s.cfg.MetricsToken), false},
 		{http.MethodGet, "/api/openapi.yaml", public, a.Docs.OpenAPI, false},
 
 		// People and access.
@@ -125,9 +126,9 @@ func (s *Server) routes() []route {
 	}
 }
 
-// registerRoutes adds every route with its access check, and the body
-// limit that every request but a streaming route's is held to (unmatched
-// paths included).
+// registerRoutes adds every route with its access check, the body limit
+// that every request but a streaming route's is held to (unmatched paths
+// included), and the refusal of text PostgreSQL cannot store.
 func (s *Server) registerRoutes() {
 	streams := map[string]bool{}
 	for _, r := range s.routes() {
@@ -139,7 +140,7 @@ func (s *Server) registerRoutes() {
 	s.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   fmt.Sprintf("%dB", s.cfg.MaxBodyBytes),
 		Skipper: func(c echo.Context) bool { return streams[c.Request().Method+" "+c.Path()] },
-	}))
+	}), request.CheckText)
 }
 
 // RouteInfo is one route's method, echo path and access level

@@ -109,7 +109,7 @@ func TestRemindersThroughTheAPI(t *testing.T) {
 		}
 	})
 	t.Run("MetricsCountWhatFired", func(t *testing.T) {
-		body := e.do(http.MethodGet, "/metrics", nil).Body.String()
+		body := e.doFrom("127.0.0.1", http.MethodGet, "/metrics", nil).Body.String()
 		for _, want := range []string{
 			`redress_reminders_fired_total{level="overdue"} 1`,
 			`redress_reminders_fired_total{level="escalation"} 1`,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -83,10 +84,9 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	// Trust X-Forwarded-For only from a proxy on loopback or a private
-	// network: sign-in throttling counts failures per client address.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.Use(
+		s.securityHeaders,
 		middleware.RequestID(),
 		s.logRequests(),
 		s.metrics.middleware(),
@@ -147,6 +147,39 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	problem.Write(c, err)
+}
+
+// clientIP is where a request came from: the peer, unless the peer is one
+// of the trusted reverse proxies, whose X-Forwarded-For is then read (from
+// the right, skipping the proxies). Sign-in throttling counts by it, so a
+// client must not be able to choose it.
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(netipToIPNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func netipToIPNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// securityHeaders are on every response: no content-type sniffing (API
+// and problem bodies included), and HSTS when Redress is served over https.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	hsts := s.cfg.BaseURL.Scheme == "https"
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		if hsts {
+			h.Set(echo.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
 }
 
 // isAPIPath reports whether a path belongs to the JSON API and operations

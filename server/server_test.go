@@ -214,7 +214,7 @@ func TestMetrics(t *testing.T) {
 	e := newEnv(t)
 	e.do(http.MethodGet, "/healthz", nil)
 	e.do(http.MethodGet, "/api/v1/nothing-here", nil)
-	rec := e.do(http.MethodGet, "/metrics", nil)
+	rec := e.doFrom("127.0.0.1", http.MethodGet, "/metrics", nil)
 	body := rec.Body.String()
 	for _, want := range []string{
 		`redress_http_requests_total{method="GET",route="/healthz",status="200"} 1`,

@@ -250,7 +250,7 @@ func TestWebhookRetriedWithBackoffUntilTheListenerComesBack(t *testing.T) {
 			t.Fatalf("the log holds %q", secret)
 		}
 	}
-	metrics := e.do(http.MethodGet, "/metrics", nil).Body.String()
+	metrics := e.doFrom("127.0.0.1", http.MethodGet, "/metrics", nil).Body.String()
 	for _, want := range []string{`redress_webhook_deliveries_total{result="failed"} 3`, `redress_webhook_deliveries_total{result="ok"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)

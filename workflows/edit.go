@@ -22,8 +22,8 @@ func Edit(c cases.Case, p cases.CasePatch, pol Policy) (Result, error) {
 // themselves or pass their own on. Assigning to the current assignee
 // returns no events.
 func Assign(c cases.Case, assignee *int64, actor cases.Actor) (Result, error) {
-	if !actor.Role.Supervises() && assignee != nil && *assignee != actor.ID && c.AssigneeID == nil {
-		return Result{}, cases.Errorf(cases.Forbidden, "agents take unassigned cases for themselves; a supervisor assigns them to others")
+	if err := MayAssign(actor, c.AssigneeID, assignee); err != nil {
+		return Result{}, err
 	}
 	if sameAssignee(c.AssigneeID, assignee) {
 		return Result{Case: c}, nil
@@ -36,4 +36,16 @@ func Assign(c cases.Case, assignee *int64, actor cases.Actor) (Result, error) {
 
 func sameAssignee(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// MayAssign is the one rule of who may give a case to whom: supervisors
+// anyone; an agent may take a case nobody holds for themselves (a new case
+// included) and pass on one they hold, but not hand a case nobody holds to
+// someone else.
+func MayAssign(actor cases.Actor, current, to *int64) error {
+	if actor.Role.Supervises() || to == nil || *to == actor.ID || current != nil {
+		return nil
+	}
+	return &cases.Error{Code: cases.Forbidden, Field: "assignee_id",
+		Message: "agents take unassigned cases for themselves; a supervisor assigns them to others"}
 }

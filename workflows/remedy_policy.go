@@ -16,8 +16,8 @@ const maxOrderPercent = 10000
 // concede, but a costly remedy needs a supervisor's approval.
 type RemedyPolicy struct {
 	// MaxOrderPercent is the share of the order value, in percent, a remedy
-	// may cost without approval (100 = the whole order). It applies only
-	// when the remedy and the order are in the same currency.
+	// may cost without approval (100 = the whole order). A remedy in
+	// another currency than the order's always needs approval.
 	MaxOrderPercent int64
 	// FixedLimits is the most a remedy may cost without approval, per ISO
 	// 4217 currency, in minor units (fen, cents, yen).
@@ -59,10 +59,10 @@ func (p RemedyPolicy) Validate() error {
 // NeedsApproval reports whether a remedy costing amount, for an order worth
 // orderValue (nil when unknown), needs a supervisor's approval, and if so
 // which limit it breaks, as a phrase for the refusal message. A remedy that
-// costs nothing never needs approval. When a limit cannot be checked — the
-// order is in another currency, or its value is unknown — and there is no
-// fixed limit for the remedy's currency, the guard errs on the side of
-// approval.
+// costs nothing never needs approval. A remedy in another currency than
+// the order's always needs approval: the share of the order cannot be
+// checked. When the order value is unknown and there is no fixed limit
+// for the remedy's currency, the guard errs on the side of approval too.
 func (p RemedyPolicy) NeedsApproval(orderValue *cases.Money, amount cases.Money) (bool, string) {
 	if amount.Minor == 0 {
 		return false, ""
@@ -78,11 +78,14 @@ func (p RemedyPolicy) NeedsApproval(orderValue *cases.Money, amount cases.Money)
 		if p.overRatio(orderValue.Minor, amount.Minor) {
 			why = append(why, fmt.Sprintf("it is more than %d%% of the order value of %s", p.MaxOrderPercent, *orderValue))
 		}
-	case hasLimit:
-		// The fixed limit alone decides.
 	case hasOrder:
-		why = append(why, fmt.Sprintf("it is in %s while the order is in %s, and there is no fixed limit for %s",
-			amount.Currency, orderValue.Currency, amount.Currency))
+		// Without exchange rates the share of the order cannot be checked;
+		// a fixed limit in the remedy's currency is no substitute (100 USD
+		// is under it, and a hundred times a 1 CNY order).
+		why = append(why, fmt.Sprintf("it is in %s while the order is in %s; a supervisor checks the conversion",
+			amount.Currency, orderValue.Currency))
+	case hasLimit:
+		// The order value is unknown: the fixed limit alone decides.
 	default:
 		why = append(why, fmt.Sprintf("the order value is unknown and there is no fixed limit for %s", amount.Currency))
 	}

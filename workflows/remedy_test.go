@@ -29,11 +29,17 @@ func TestNeedsApproval(t *testing.T) {
 			"it is above the fixed limit of 500.00 CNY, and it is more than 100% of the order value of 100.00 CNY"},
 		{"LowerRatio", func(p *RemedyPolicy) { p.MaxOrderPercent = 50 }, moneyPtr(t, "100.00", "CNY"), money(t, "50.01", "CNY"), true,
 			"more than 50% of the order value"},
-		{"OtherCurrencyUnderItsFixedLimit", nil, moneyPtr(t, "100.00", "CNY"), money(t, "99.00", "USD"), false, ""},
+		// A remedy in another currency cannot be weighed against the order:
+		// under its own fixed limit it would still slip through (100 USD on
+		// a 1 CNY order), so it always goes to a supervisor.
+		{"OtherCurrencyUnderItsFixedLimitUSD", nil, moneyPtr(t, "1.00", "CNY"), money(t, "100.00", "USD"), true,
+			"it is in USD while the order is in CNY; a supervisor checks the conversion"},
+		{"OtherCurrencyUnderItsFixedLimitJPY", nil, moneyPtr(t, "1.00", "CNY"), money(t, "10000", "JPY"), true, "it is in JPY while the order is in CNY"},
+		{"OtherCurrencyUnderItsFixedLimitEUR", nil, moneyPtr(t, "1.00", "CNY"), money(t, "80.00", "EUR"), true, "it is in EUR while the order is in CNY"},
 		{"OtherCurrencyOverItsFixedLimit", nil, moneyPtr(t, "1000.00", "CNY"), money(t, "100.01", "USD"), true,
-			"above the fixed limit of 100.00 USD"},
+			"above the fixed limit of 100.00 USD, and it is in USD while the order is in CNY"},
 		{"OtherCurrencyWithoutFixedLimit", nil, moneyPtr(t, "1000.00", "CNY"), money(t, "1.00", "SGD"), true,
-			"it is in SGD while the order is in CNY, and there is no fixed limit for SGD"},
+			"it is in SGD while the order is in CNY"},
 		{"NoOrderValueUnderFixedLimit", nil, nil, money(t, "300.00", "CNY"), false, ""},
 		{"NoOrderValueOverFixedLimit", nil, nil, money(t, "15001", "JPY"), true, "above the fixed limit of 15000 JPY"},
 		{"NoOrderValueNoFixedLimit", nil, nil, money(t, "1.00", "SGD"), true,

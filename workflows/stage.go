@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"redress/cases"
 )
@@ -87,19 +86,12 @@ func (s *step) text(name, v, what string, dst *string) error {
 	return nil
 }
 
-// cleanText trims v and refuses text PostgreSQL or a reader cannot take:
-// invalid UTF-8, NUL characters (jsonb refuses them) and overlong text.
+// cleanText trims v and refuses what the case's own fields refuse (the one
+// rule of cases.CheckText): invalid UTF-8, control characters but newline
+// and tab (NUL among them, which jsonb refuses), and overlong text.
 func cleanText(field, v string) (string, error) {
 	t := strings.TrimSpace(v)
-	switch {
-	case !utf8.ValidString(t):
-		return "", cases.FieldError(field, "%s must be UTF-8 text", field)
-	case strings.ContainsRune(t, 0):
-		return "", cases.FieldError(field, "%s must not contain NUL characters", field)
-	case utf8.RuneCountInString(t) > MaxTextRunes:
-		return "", cases.FieldError(field, "%s is longer than %d characters", field, MaxTextRunes)
-	}
-	return t, nil
+	return t, cases.CheckText(field, t, MaxTextRunes, false)
 }
 
 func (s *step) rootCause() error {

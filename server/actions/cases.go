@@ -36,6 +36,13 @@ func (a *Cases) Create(ctx context.Context, in cases.CaseInput) (cases.Case, err
 	if err != nil {
 		return cases.Case{}, err
 	}
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	if err := workflows.MayAssign(actor, nil, nc.AssigneeID); err != nil {
+		return cases.Case{}, err
+	}
 	return a.store.Create(ctx, nc, a.firstDue(nc.Kind, nc.Severity))
 }
 

@@ -8,12 +8,15 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/server/request"
 )
 
 // bindJSON decodes the request's JSON body into v, strictly, and returns a
@@ -48,12 +51,80 @@ func bindJSON(c echo.Context, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if field := badTimeField(body, reflect.TypeOf(v)); field != "" {
+			return &cases.Error{Code: cases.Malformed, Field: field, Err: err,
+				Message: "must be an RFC 3339 time such as 2026-11-20T10:01:02+08:00"}
+		}
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return cases.Errorf(cases.Malformed, "the request body holds more than one JSON value")
 	}
+	if field := request.NULField(v); field != "" {
+		return &cases.Error{Code: cases.Malformed, Field: field, Message: "must not contain the NUL character (\\u0000)"}
+	}
 	return nil
+}
+
+// timeType is the type of the time members a body may carry.
+var timeType = reflect.TypeFor[time.Time]()
+
+// badTimeField names the first time member of a body of type t whose value
+// is not a time (encoding/json's own error does not say which member it
+// was), or "" when every one parses.
+func badTimeField(body []byte, t reflect.Type) string {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	return badTimeIn(doc, t, "")
+}
+
+func badTimeIn(doc any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		str, ok := doc.(string)
+		if !ok {
+			return "" // a type mismatch, which decodeError names
+		}
+		if _, err := time.Parse(time.RFC3339Nano, str); err != nil {
+			return path
+		}
+		return ""
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return ""
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, inline := request.JSONName(f)
+			switch {
+			case inline:
+				if bad := badTimeIn(doc, f.Type, path); bad != "" {
+					return bad
+				}
+			case name != "":
+				if val, ok := obj[name]; ok && val != nil {
+					if bad := badTimeIn(val, f.Type, request.JoinPath(path, name)); bad != "" {
+						return bad
+					}
+				}
+			}
+		}
+	case reflect.Slice:
+		arr, _ := doc.([]any)
+		for _, el := range arr {
+			if bad := badTimeIn(el, t.Elem(), path); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 // isJSONMediaType accepts application/json and any application/*+json.

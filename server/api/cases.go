@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,12 +129,24 @@ func (h *Cases) Transition(c echo.Context) error {
 
 // Assign handles POST /api/v1/cases/{id}/assignment. If-Match is
 // optional: taking a case from the unassigned queue should not need a reload.
+// assignee_id is required; null gives the case back to the queue.
 func (h *Cases) Assign(c echo.Context) error {
 	type assignment struct {
-		AssigneeID *int64 `json:"assignee_id"`
+		AssigneeID json.RawMessage `json:"assignee_id"`
 	}
 	return changeCase(c, ifMatchOptional, func(ctx context.Context, id int64, version *int64, in assignment) (cases.Case, error) {
-		return h.ops.Assign(ctx, id, version, in.AssigneeID)
+		var to *int64
+		switch {
+		case len(in.AssigneeID) == 0:
+			return cases.Case{}, cases.FieldError("assignee_id", "assignee_id is required: a user id, or null for the unassigned queue")
+		case string(in.AssigneeID) != "null":
+			var n int64
+			if err := json.Unmarshal(in.AssigneeID, &n); err != nil {
+				return cases.Case{}, &cases.Error{Code: cases.Malformed, Field: "assignee_id", Message: "must be a user id or null", Err: err}
+			}
+			to = &n
+		}
+		return h.ops.Assign(ctx, id, version, to)
 	})
 }
 
@@ -238,7 +251,8 @@ func caseResponse(c echo.Context, status int, cs cases.Case) error {
 func etag(cs cases.Case) string { return `"v` + strconv.FormatInt(cs.Version, 10) + `"` }
 
 // ifMatch reads the version a conditional write is based on. Required
-// writes without it get 428.
+// writes without it get 428. "*" matches any current version (RFC 9110
+// §13.1.1): the write goes ahead unconditionally.
 func ifMatch(c echo.Context, required bool) (*int64, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" {
@@ -248,12 +262,15 @@ func ifMatch(c echo.Context, required bool) (*int64, error) {
 		}
 		return nil, nil
 	}
+	if h == "*" {
+		return nil, nil
+	}
 	v := strings.TrimPrefix(h, "W/")
 	v = strings.Trim(v, `"`)
 	v = strings.TrimPrefix(v, "v")
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return nil, &cases.Error{Code: cases.Malformed, Field: "If-Match", Message: "If-Match must be the case's ETag, such as \"v3\""}
+		return nil, &cases.Error{Code: cases.Malformed, Field: "If-Match", Message: "If-Match must be the case's ETag, such as \"v3\", or *"}
 	}
 	return &n, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +31,15 @@ type Config struct {
 	PprofAddr            string         // REDRESS_PPROF_ADDR: loopback host:port for net/http/pprof; empty is off
 	EscalationGrace      time.Duration  // REDRESS_ESCALATION_GRACE: overdue this long, supervisors hear of it
 	PlatformLead         time.Duration  // REDRESS_PLATFORM_LEAD: remind this long before a platform deadline
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (REDRESS_TRUSTED_PROXIES, CIDRs; default none: the peer's
+	// own address is the client's).
+	TrustedProxies []netip.Prefix
+	// MetricsAllow are the networks /metrics answers (REDRESS_METRICS_ALLOW,
+	// CIDRs; default loopback); MetricsToken, when set, also opens it to a
+	// scraper sending it as a bearer token (REDRESS_METRICS_TOKEN).
+	MetricsAllow []netip.Prefix
+	MetricsToken string
 }
 
 // Load reads and validates the configuration through getenv (os.Getenv
@@ -113,7 +123,42 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s: %q is not a duration from 1m to 720h (e.g. 90m)", d.name, v)
 		}
 	}
+	if c.TrustedProxies, err = prefixes("REDRESS_TRUSTED_PROXIES", get("REDRESS_TRUSTED_PROXIES", "")); err != nil {
+		return c, err
+	}
+	if c.MetricsAllow, err = prefixes("REDRESS_METRICS_ALLOW", get("REDRESS_METRICS_ALLOW", "127.0.0.0/8,::1/128")); err != nil {
+		return c, err
+	}
+	if c.MetricsToken = get("REDRESS_METRICS_TOKEN", ""); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("REDRESS_METRICS_TOKEN: use at least 16 characters")
+	}
 	return c, nil
+}
+
+// prefixes reads a comma-separated list of CIDRs (a bare address is a
+// single host).
+func prefixes(name, list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %q is not an IP address or CIDR (e.g. 10.0.0.0/8)", name, f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a CIDR (e.g. 10.0.0.0/8)", name, f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // CronParser is the parser for every cron spec Redress accepts: five fields

@@ -52,6 +52,10 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{"REDRESS_ESCALATION_GRACE", "soon"},
 		{"REDRESS_ESCALATION_GRACE", "10s"},
 		{"REDRESS_PLATFORM_LEAD", "-4h"},
+		{"REDRESS_TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"REDRESS_TRUSTED_PROXIES", "proxy.lan"},
+		{"REDRESS_METRICS_ALLOW", "10.0.0.0/8, everyone"},
+		{"REDRESS_METRICS_TOKEN", "short"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"redress/cases"
+)
+
+// TestTextPostgreSQLCannotStoreIs400 sends bytes PostgreSQL refuses (NUL,
+// invalid UTF-8, an overlong NUL) in every place a client can put them, on
+// the API and on the pages: each is a 400 naming the parameter, never a
+// 500, and nothing changes.
+func TestTextPostgreSQLCannotStoreIs400(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	cs, etag := createCase(t, agent)
+	_, b := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	for _, raw := range []string{"%00", "%ff", "%c0%80", "a%00b", "%e4%b8"} {
+		t.Run("APIQuery"+raw, func(t *testing.T) {
+			wantProblem(t, agent.call(http.MethodGet, "/api/v1/cases?shop="+raw, nil), http.StatusBadRequest, "shop")
+		})
+		t.Run("PageQuery"+raw, func(t *testing.T) {
+			rec := e.page(b, http.MethodGet, "/?q="+raw, nil)
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "q must be UTF-8") {
+				t.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+			}
+		})
+	}
+	t.Run("APIQueryName", func(t *testing.T) {
+		wantProblem(t, agent.call(http.MethodGet, "/api/v1/cases?%ff=1", nil), http.StatusBadRequest, "query")
+	})
+	t.Run("PageForm", func(t *testing.T) {
+		rec := e.page(b, http.MethodPost, "/cases/"+strconv.FormatInt(cs.ID, 10)+"/comments", url.Values{"body": {"hi\x00there"}})
+		if rec.Code != http.StatusBadRequest {
+			t.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("JSONMemberWithNUL", func(t *testing.T) {
+		body := `{"body":"hi\u0000there"}`
+		wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/comments", body,
+			"Content-Type", "application/json"), http.StatusBadRequest, "body")
+		wantProblem(t, agent.call(http.MethodPatch, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10), `{"review":{"text":"x\u0000"}}`,
+			"Content-Type", "application/json", "If-Match", etag), http.StatusBadRequest, "review.text")
+	})
+	t.Run("NothingChanged", func(t *testing.T) {
+		evs, err := cases.NewStore(e.db).Events(context.Background(), cs.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 1 {
+			t.Fatalf("%d events, want only the creation", len(evs))
+		}
+	})
+}
+
+// TestBadTimestampNamesTheField: a time that is not one (month 13, day 40)
+// is refused with the member named, as every other malformed value is.
+func TestBadTimestampNamesTheField(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	body := newCaseBody()
+	body["platform_due_at"] = "2026-13-40T10:00:00+08:00"
+	wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases", body), http.StatusBadRequest, "platform_due_at")
+	review := body["review"].(map[string]any)
+	body["platform_due_at"] = "2026-12-01T10:00:00+08:00"
+	review["posted_at"] = "yesterday"
+	wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases", body), http.StatusBadRequest, "review.posted_at")
+}
+
+// TestContractEdges: the smaller contract breaks a hostile client found.
+func TestContractEdges(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	other := e.caller(cases.RoleAgent)
+	t.Run("AssignmentNeedsItsField", func(t *testing.T) {
+		cs, _ := createCase(t, agent)
+		wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/assignment", `{}`,
+			"Content-Type", "application/json"), http.StatusUnprocessableEntity, "assignee_id")
+		got, err := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		if err != nil || got.AssigneeID != nil || got.Version != cs.Version {
+			t.Fatalf("the case changed: %+v, %v", got, err)
+		}
+		// null is the explicit way back to the queue.
+		rec := agent.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/assignment", `{"assignee_id":null}`,
+			"Content-Type", "application/json")
+		if rec.Code != http.StatusOK || decodeAs[cases.Case](t, rec).AssigneeID != nil {
+			t.Fatalf("unassign: %d %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("AgentCannotCreateACaseForAnother", func(t *testing.T) {
+		body := newCaseBody()
+		body["external_id"] = "TB-for-another"
+		body["assignee_id"] = other.user.ID
+		wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases", body), http.StatusForbidden, "assignee_id")
+		body["assignee_id"] = agent.user.ID
+		if rec := agent.call(http.MethodPost, "/api/v1/cases", body); rec.Code != http.StatusCreated {
+			t.Fatalf("for themselves: %d %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("IfMatchStarMatchesAnyVersion", func(t *testing.T) {
+		body := newCaseBody()
+		body["external_id"] = "TB-if-match-star"
+		cs := decodeAs[cases.Case](t, agent.call(http.MethodPost, "/api/v1/cases", body))
+		rec := agent.call(http.MethodPatch, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10), `{"summary":"杯子碎了"}`,
+			"Content-Type", "application/json", "If-Match", "*")
+		if rec.Code != http.StatusOK || decodeAs[cases.Case](t, rec).Summary != "杯子碎了" {
+			t.Fatalf("If-Match *: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+// TestHeadersAndMetricsAccess: every response says nosniff, https adds
+// HSTS, and /metrics answers only the allowed networks or its token.
+func TestHeadersAndMetricsAccess(t *testing.T) {
+	e := newEnvWith(t, map[string]string{"REDRESS_METRICS_TOKEN": "scrape-me-0123456789"})
+	agent := e.caller(cases.RoleAgent)
+	for _, rec := range []*httptest.ResponseRecorder{
+		agent.call(http.MethodGet, "/api/v1/me", nil),
+		agent.call(http.MethodGet, "/api/v1/cases/999", nil), // a problem
+		e.do(http.MethodGet, "/healthz", nil),
+	} {
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%d %s without nosniff", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if rec.Header().Get("Strict-Transport-Security") != "" {
+			t.Error("HSTS over plain http")
+		}
+	}
+	t.Run("MetricsFromElsewhereIs403", func(t *testing.T) {
+		wantProblem(t, e.do(http.MethodGet, "/metrics", nil), http.StatusForbidden, "")
+		// A forwarded loopback address does not count: the peer does.
+		wantProblem(t, e.do(http.MethodGet, "/metrics", nil, "X-Forwarded-For", "127.0.0.1"), http.StatusForbidden, "")
+		wantProblem(t, e.do(http.MethodGet, "/metrics", nil, "Authorization", "Bearer wrong-token-0123456789"), http.StatusForbidden, "")
+	})
+	t.Run("MetricsWithTokenOrFromLoopback", func(t *testing.T) {
+		for _, rec := range []*httptest.ResponseRecorder{
+			e.do(http.MethodGet, "/metrics", nil, "Authorization", "Bearer scrape-me-0123456789"),
+			e.doFrom("127.0.0.1", http.MethodGet, "/metrics", nil),
+			e.doFrom("::1", http.MethodGet, "/metrics", nil),
+		} {
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "redress_http_requests_total") {
+				t.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+	t.Run("HSTSBehindHTTPS", func(t *testing.T) {
+		e := newEnvWith(t, map[string]string{"REDRESS_BASE_URL": "https://redress.example.com"})
+		if got := e.do(http.MethodGet, "/healthz", nil).Header().Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=") {
+			t.Fatalf("HSTS %q", got)
+		}
+	})
+}
+
+// TestForwardedForOnlyFromTrustedProxies: a LAN client rotating
+// X-Forwarded-For does not get a fresh sign-in budget per address; a named
+// proxy's header is believed.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	login := func(e *env, peer, xff string, i int) *httptest.ResponseRecorder {
+		return e.doFrom(peer, http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": fmt.Sprintf("nobody%d@example.com", i), "password": "some password"}),
+			"X-Forwarded-For", xff)
+	}
+	t.Run("LANClientCannotRotate", func(t *testing.T) {
+		e := newEnv(t)
+		for i := range 20 {
+			wantStatus(t, login(e, "10.0.0.7", fmt.Sprintf("10.9.8.%d", i), i), http.StatusUnauthorized)
+		}
+		wantStatus(t, login(e, "10.0.0.7", "10.9.9.9", 99), http.StatusTooManyRequests)
+	})
+	t.Run("TrustedProxyForwardsTheClient", func(t *testing.T) {
+		e := newEnvWith(t, map[string]string{"REDRESS_TRUSTED_PROXIES": "10.0.0.0/24"})
+		for i := range 20 {
+			wantStatus(t, login(e, "10.0.0.7", fmt.Sprintf("198.51.100.%d", i), i), http.StatusUnauthorized)
+		}
+		// Twenty clients behind the proxy, one failure each: none is locked.
+		wantStatus(t, login(e, "10.0.0.7", "198.51.100.200", 200), http.StatusUnauthorized)
+	})
+}
