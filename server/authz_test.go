@@ -18,8 +18,11 @@ var pathParam = regexp.MustCompile(`:[a-z_]+`)
 // anything above public; signed-in callers get 403 below their role's
 // reach; callers the route admits get past authorization (neither 401 nor
 // 403: the handler may still say 404 or 422 about the dummy request).
+//
+// /metrics is public to the roles but answers only allowed networks
+// (TestHeadersAndMetricsAccess); the test client's network is allowed here.
 func TestRoleMatrix(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, map[string]string{"REDRESS_METRICS_ALLOW": "192.0.2.0/24"})
 	access := map[string]string{}
 	pages := map[string]bool{}
 	for _, r := range e.srv.RouteAccess() {

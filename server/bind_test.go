@@ -47,7 +47,7 @@ func TestBadInput(t *testing.T) {
 		{"EmailWithDisplayName", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "New <new@example.com>", 1) + `}`, 422, "email", nil},
 		{"EmailZeroWidthSpace", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "ne\u200bw@example.com", 1) + `}`, 422, "email", nil},
 		{"EmailBidiOverride", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "new\u202e@example.com", 1) + `}`, 422, "email", nil},
-		{"EmailControlChar", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", `new\u0000@example.com`, 1) + `}`, 422, "email", nil},
+		{"EmailControlChar", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", `new\u0000@example.com`, 1) + `}`, 400, "email", nil},
 		{"EmailInnerSpace", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "n ew@example.com", 1) + `}`, 422, "email", nil},
 		{"EmailTooLong", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "n@"+strings.Repeat("a", 250)+".com", 1) + `}`, 422, "email", nil},
 		{"EmailReplacementChar", "POST", "/api/v1/users", `{` + strings.Replace(valid, "new@example.com", "new\ufffd@example.com", 1) + `}`, 422, "email", nil},

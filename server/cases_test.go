@@ -247,13 +247,17 @@ func TestCaseAPIRefusesBadInput(t *testing.T) {
 		{"UnknownField", with("colour", "red"), 400, "colour"},
 		{"OversizedText", with("summary", long), 422, "summary"},
 		{"MalformedJSON", `{"platform":`, 400, ""},
-		{"UnknownAssignee", with("assignee_id", 999999), 422, "assignee_id"},
+		// An agent may not give a new case to anyone else, known or not.
+		{"AssigneeOtherThanTheAgent", with("assignee_id", 999999), 403, "assignee_id"},
 	}
 	for _, tc := range creates {
 		t.Run("Create"+tc.name, func(t *testing.T) {
 			wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases", tc.body), tc.status, tc.field)
 		})
 	}
+	t.Run("CreateUnknownAssigneeBySupervisor", func(t *testing.T) {
+		wantProblem(t, e.caller(cases.RoleSupervisor).call(http.MethodPost, "/api/v1/cases", with("assignee_id", 999999)), 422, "assignee_id")
+	})
 	moves := []struct {
 		name  string
 		body  any

@@ -314,7 +314,7 @@ func TestEvidenceBadInput(t *testing.T) {
 		{"MissingKind", map[string]any{"text": "[10:01] a: b"}, 422, "kind"},
 		{"UnknownKind", map[string]any{"kind": "selfie"}, 422, "kind"},
 		{"BlankChat", map[string]any{"kind": "chat_excerpt", "text": " \n "}, 422, "text"},
-		{"NULInChat", map[string]any{"kind": "chat_excerpt", "text": "a\u0000b"}, 422, "text"},
+		{"NULInChat", map[string]any{"kind": "chat_excerpt", "text": "a\u0000b"}, 400, "text"},
 		{"CourierOnChat", map[string]any{"kind": "chat_excerpt", "text": "hi", "courier": "顺丰"}, 422, "courier"},
 		{"StatusLinesOnSignature", map[string]any{"kind": "delivery_signature", "courier": "a", "waybill": "b", "signed_by": "c",
 			"signed_at": "2026-01-01T00:00:00Z", "status_lines": []map[string]string{{"status": "x"}}}, 422, "status_lines"},
