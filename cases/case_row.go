@@ -174,7 +174,7 @@ func caseArgs(c Case) []any {
 		c.FirstResponse, c.Account, nullIfEmpty(string(c.RootCause)), c.Apology, c.SkipReason,
 		remedyType, remedyAmount, remedyCurrency, remedyApprovedBy, remedyApprovedAt,
 		outcomeSatisfied, outcomeReview, outcomeNote, nullIfEmpty(string(c.CloseReason)), c.ReopenCount,
-		c.ClosedAt, searchDocument(c),
+		c.ClosedAt, SearchDocument(c),
 	}
 }
 

@@ -75,7 +75,7 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 	}
 	// The search document includes the ref, known only now.
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET ledger_seq = $2, ledger_head = $3,
-		search = to_tsvector('simple', $4) WHERE id = $1`, id, l.seq, l.head, searchDocument(created)); err != nil {
+		search = to_tsvector('simple', $4) WHERE id = $1`, id, l.seq, l.head, SearchDocument(created)); err != nil {
 		return Case{}, formatError(err, "case")
 	}
 	if err := tx.Commit(); err != nil {

@@ -61,11 +61,23 @@ func formatError(err error, what string) error {
 	return Internalf(err, "%s failed", what)
 }
 
-// constraintField names the column behind a constraint when the schema's
-// naming convention (<table>_<column>_<suffix>) reveals it.
-func constraintField(e *pq.Error) string {
-	if e.Column != "" {
-		return e.Column
+// constraintField is the column PostgreSQL names with a violation. It names
+// one for NOT NULL violations only; unique, foreign-key and check violations
+// name their constraint instead, and the field stays empty unless the caller
+// knows which input the constraint is about (as emailConflict does).
+func constraintField(e *pq.Error) string { return e.Column }
+
+// inTx runs fn in one transaction on db and commits it when fn succeeds.
+// Every error, fn's included, is mapped once by formatError with what naming
+// the thing written; domain errors pass through unchanged.
+func inTx(ctx context.Context, db *sqlx.DB, what string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return formatError(err, what)
 	}
-	return ""
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return formatError(err, what)
+	}
+	return formatError(tx.Commit(), what)
 }

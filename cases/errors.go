@@ -80,13 +80,3 @@ func ErrorCode(err error) Code {
 	}
 	return Internal
 }
-
-// ErrorMessage returns the human-readable message of err; foreign errors
-// give a generic text so that internals never reach a user.
-func ErrorMessage(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "internal error"
-}

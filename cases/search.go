@@ -16,53 +16,65 @@ func isCJK(r rune) bool {
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
 }
 
+// searchTokens calls yield with each searchable part of text, in order: a
+// Latin word or number, lower-cased, or a run of CJK characters (cjk true),
+// whose words have to be found as character n-grams. Everything else
+// separates them. SearchTerms and SearchQuery split text the same way
+// through it, so that what is typed finds what was stored.
+func searchTokens(text string, yield func(tok string, cjk bool)) {
+	var tok []rune
+	cjk := false
+	flush := func() {
+		switch {
+		case len(tok) == 0:
+			return
+		case cjk:
+			yield(string(tok), true)
+		default:
+			yield(strings.ToLower(string(tok)), false)
+		}
+		tok = tok[:0]
+	}
+	for _, r := range text {
+		c := isCJK(r)
+		if !c && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush()
+			continue
+		}
+		if c != cjk {
+			flush()
+			cjk = c
+		}
+		tok = append(tok, r)
+	}
+	flush()
+}
+
 // SearchTerms splits text into the terms the search index holds: lower-case
 // Latin words and numbers, and for CJK runs every single character and every
 // overlapping pair of characters. A two-character Chinese word (破损, 退款)
 // is then one exact term of the index instead of a sequential scan.
 func SearchTerms(text string) []string {
 	var terms []string
-	var word []rune
-	var run []rune
-	flushWord := func() {
-		if len(word) > 0 {
-			terms = append(terms, strings.ToLower(string(word)))
-			word = word[:0]
+	searchTokens(text, func(tok string, cjk bool) {
+		if !cjk {
+			terms = append(terms, tok)
+			return
 		}
-	}
-	flushRun := func() {
+		run := []rune(tok)
 		for i := range run {
 			terms = append(terms, string(run[i]))
 			if i+1 < len(run) {
 				terms = append(terms, string(run[i:i+2]))
 			}
 		}
-		run = run[:0]
-	}
-	for _, r := range text {
-		switch {
-		case isCJK(r):
-			flushWord()
-			run = append(run, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushRun()
-			word = append(word, r)
-		default:
-			flushWord()
-			flushRun()
-		}
-	}
-	flushWord()
-	flushRun()
+	})
 	return terms
 }
 
 // SearchDocument is the text whose to_tsvector('simple', …) the store keeps
 // in a case's search column, so that bulk loaders build the same index.
-func SearchDocument(c Case) string { return searchDocument(c) }
-
-// searchDocument is the text stored as the case's tsvector source.
-func searchDocument(c Case) string {
+func SearchDocument(c Case) string {
 	var b strings.Builder
 	for _, field := range []string{c.Ref, c.ExternalID, c.OrderRef, c.BuyerHandle, c.Shop, c.Summary, c.Review.Text, c.Account} {
 		for _, t := range SearchTerms(field) {
@@ -86,40 +98,21 @@ func SearchQuery(q string) string {
 			parts = append(parts, t)
 		}
 	}
-	var word []rune
-	var run []rune
 	lastLatin := -1
-	flushWord := func() {
-		if len(word) > 0 {
-			add(strings.ToLower(string(word)))
+	searchTokens(q, func(tok string, cjk bool) {
+		if !cjk {
+			add(tok)
 			lastLatin = len(parts) - 1
-			word = word[:0]
+			return
 		}
-	}
-	flushRun := func() {
+		run := []rune(tok)
 		if len(run) == 1 {
-			add(string(run))
+			add(tok)
 		}
 		for i := 0; i+1 < len(run); i++ {
 			add(string(run[i : i+2]))
 		}
-		run = run[:0]
-	}
-	for _, r := range q {
-		switch {
-		case isCJK(r):
-			flushWord()
-			run = append(run, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushRun()
-			word = append(word, r)
-		default:
-			flushWord()
-			flushRun()
-		}
-	}
-	flushWord()
-	flushRun()
+	})
 	if lastLatin != len(parts)-1 {
 		lastLatin = -1 // only a word the user is still typing is a prefix
 	}

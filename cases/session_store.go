@@ -126,7 +126,7 @@ func (p *People) Login(ctx context.Context, a LoginAttempt) (NewSession, error) 
 		}
 	}
 	var ns NewSession
-	err = p.inTx(ctx, "session", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, "session", func(tx *sqlx.Tx) error {
 		if err := clearFailuresTx(ctx, tx, attempt, account); err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ const resolveSessionSQL = `
 // EndSession signs a session out. Ending one that is already gone is not an
 // error: the outcome is the same.
 func (p *People) EndSession(ctx context.Context, id int64) error {
-	return p.inTx(ctx, "session", func(tx *sqlx.Tx) error {
+	return inTx(ctx, p.db, "session", func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 		return err
 	})

@@ -2,8 +2,11 @@ package cases
 
 import "github.com/jmoiron/sqlx"
 
-// Store keeps cases, their ledger, evidence and users in PostgreSQL. Its
-// exported methods each own one transaction.
+// Store keeps cases, their ledgers and their evidence in PostgreSQL, and
+// imports cases from platform exports; users live in People. Each exported
+// method owns its transaction and calls …Tx helpers that run in the
+// caller's; only BeginEvidence hands its transaction on, to the
+// EvidenceDraft that commits it.
 type Store struct {
 	db  *sqlx.DB
 	sql statements

@@ -62,9 +62,6 @@ func NewPeople(db *sqlx.DB, policy AccessPolicy) *People {
 	}
 }
 
-// Policy returns the policy the store enforces.
-func (p *People) Policy() AccessPolicy { return p.policy }
-
 const userColumns = `u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at`
 
 // userFields returns scan destinations for a row of the given leading
@@ -86,7 +83,7 @@ func (p *People) CreateUser(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	var u User
-	err = p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &u, `
 			INSERT INTO users AS u (email, display_name, role, language, time_zone, password_hash)
 			VALUES ($1, $2, $3, $4, $5, $6)
@@ -177,7 +174,7 @@ func (p *People) UpdateUser(ctx context.Context, id int64, c UserChanges) (User,
 		hash = &h
 	}
 	var u User
-	err = p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
 		if c.Role != nil && *c.Role != RoleAdmin {
 			if err := keepAnAdminTx(ctx, tx, id, "demote"); err != nil {
 				return err
@@ -217,7 +214,7 @@ func (p *People) UpdateProfile(ctx context.Context, c ProfileChanges) (User, err
 		return User{}, err
 	}
 	var u User
-	err = p.inTx(ctx, "profile", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, "profile", func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &u, `
 			UPDATE users AS u SET
 				display_name = coalesce($2, display_name),
@@ -267,7 +264,7 @@ func (p *People) ChangePassword(ctx context.Context, current, next string, keepS
 	if err != nil {
 		return err
 	}
-	return p.inTx(ctx, "password", func(tx *sqlx.Tx) error {
+	return inTx(ctx, p.db, "password", func(tx *sqlx.Tx) error {
 		// Conditional on the hash read above: a concurrent change wins once.
 		res, err := tx.ExecContext(ctx, `
 			UPDATE users SET password_hash = $3, updated_at = now()
@@ -292,7 +289,7 @@ func (p *People) DeactivateUser(ctx context.Context, id int64) (User, error) {
 		return User{}, Errorf(Invalid, "you cannot deactivate yourself; ask another admin")
 	}
 	var u User
-	err := p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
 		if err := keepAnAdminTx(ctx, tx, id, "deactivate"); err != nil {
 			return err
 		}
@@ -319,7 +316,7 @@ func (p *People) DeactivateUser(ctx context.Context, id int64) (User, error) {
 // and tokens stay ended.
 func (p *People) ReactivateUser(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := p.inTx(ctx, "user", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &u, `
 			UPDATE users AS u SET active = true, updated_at = CASE WHEN u.active THEN u.updated_at ELSE now() END
 			WHERE u.id = $1
@@ -354,19 +351,6 @@ func keepAnAdminTx(ctx context.Context, tx *sqlx.Tx, id int64, verb string) erro
 		return Errorf(Conflict, "cannot %s the last active admin; make another user admin first", verb)
 	}
 	return nil
-}
-
-// inTx runs fn in one transaction and maps its error once.
-func (p *People) inTx(ctx context.Context, what string, fn func(tx *sqlx.Tx) error) error {
-	tx, err := p.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return formatError(err, what)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return formatError(err, what)
-	}
-	return formatError(tx.Commit(), what)
 }
 
 // emailConflict names the field of a duplicate email: the unique index is

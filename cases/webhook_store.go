@@ -134,7 +134,7 @@ func (s *Webhooks) List(ctx context.Context, limit int, cursor string) (Page[Web
 // before: it resolves a name, which must not happen under the row lock.
 func (s *Webhooks) Update(ctx context.Context, id int64, p WebhookPatch) (Webhook, error) {
 	var out Webhook
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := inTx(ctx, s.db, "webhook", func(tx *sqlx.Tx) error {
 		cur, err := getWebhookTx(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Webhooks) Update(ctx context.Context, id int64, p WebhookPatch) (Webhoo
 // Delete removes a webhook from use: it stays on record, with its
 // deliveries, for the audit trail; its pending deliveries are cancelled.
 func (s *Webhooks) Delete(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return inTx(ctx, s.db, "webhook", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET active = false, deleted_at = now(), updated_at = now()
 			WHERE id = $1 AND deleted_at IS NULL`, id)
 		if err != nil {
@@ -180,16 +180,4 @@ func cancelPendingTx(ctx context.Context, tx *sqlx.Tx, webhookID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'webhook disabled'
 		WHERE webhook_id = $1 AND status = 'pending'`, webhookID)
 	return formatError(err, "webhook deliveries")
-}
-
-func (s *Webhooks) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return formatError(err, "webhook")
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return formatError(tx.Commit(), "webhook")
 }
