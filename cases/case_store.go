@@ -11,26 +11,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Facts are what the protocol needs to know beyond the case itself, read in
-// the same transaction that changes the case.
-type Facts struct {
-	Now              time.Time // the database's clock
-	Actor            Actor
-	HasAbuseEvidence bool // a chat excerpt or delivery signature is on the case
-}
-
-// Change is what a decision does to a case.
-type Change struct {
-	Case   Case
-	Events []NewEvent
-	// KeepVersion leaves the version alone: a comment does not make what a
-	// colleague is editing stale.
-	KeepVersion bool
-}
-
-// Decide computes a change from the case as it stands, under its row lock.
-type Decide func(c Case, f Facts) (Change, error)
-
 // Create inserts a new case in state respond, due dueIn from now by the
 // database's clock, with its "created" event.
 func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, error) {
@@ -65,8 +45,8 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 	if err != nil {
 		return Case{}, err
 	}
-	l := ledger{caseID: id}
-	evs, err := l.chain(&actor.ID, ledgerTime(now), []NewEvent{{Kind: EventCreated, Payload: CreatedPayload(created)}})
+	l := Ledger{CaseID: id}
+	evs, err := l.Chain(&actor.ID, ledgerTime(now), []NewEvent{{Kind: EventCreated, Payload: CreatedPayload(created)}})
 	if err != nil {
 		return Case{}, err
 	}
@@ -75,29 +55,13 @@ func (s *Store) Create(ctx context.Context, c Case, dueIn time.Duration) (Case, 
 	}
 	// The search document includes the ref, known only now.
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET ledger_seq = $2, ledger_head = $3,
-		search = to_tsvector('simple', $4) WHERE id = $1`, id, l.seq, l.head, SearchDocument(created)); err != nil {
+		search = to_tsvector('simple', $4) WHERE id = $1`, id, l.Seq, l.Head, SearchDocument(created)); err != nil {
 		return Case{}, formatError(err, "case")
 	}
 	if err := tx.Commit(); err != nil {
 		return Case{}, formatError(err, "case")
 	}
 	return created, nil
-}
-
-// CreatedPayload is the payload of a case's "created" event; tools that
-// write ledgers in bulk (the benchmark's seed) use it to write the same.
-func CreatedPayload(c Case) map[string]any {
-	p := map[string]any{
-		"ref": c.Ref, "platform": c.Platform, "shop": c.Shop, "kind": c.Kind, "severity": c.Severity,
-		"state": c.State, "due_at": c.DueAt,
-	}
-	if c.ExternalID != "" {
-		p["external_id"] = c.ExternalID
-	}
-	if c.AssigneeID != nil {
-		p["assignee_id"] = *c.AssigneeID
-	}
-	return p
 }
 
 // Get returns one case.
@@ -116,12 +80,12 @@ func getCaseTx(ctx context.Context, q sqlx.QueryerContext, id int64) (Case, erro
 
 // lockCaseTx reads a case under its row lock, with its ledger position and
 // the database's clock, in one round trip.
-func lockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (Case, ledger, time.Time, error) {
+func lockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (Case, Ledger, time.Time, error) {
 	var r caseRow
-	l := ledger{caseID: id}
+	l := Ledger{CaseID: id}
 	var now time.Time
 	err := tx.QueryRowxContext(ctx, `SELECT `+caseColumns+`, c.ledger_seq, c.ledger_head, now()
-		FROM cases c WHERE c.id = $1 FOR UPDATE`, id).Scan(append(r.dest(), &l.seq, &l.head, &now)...)
+		FROM cases c WHERE c.id = $1 FOR UPDATE`, id).Scan(append(r.dest(), &l.Seq, &l.Head, &now)...)
 	if err != nil {
 		return Case{}, l, now, caseError(err, id)
 	}
@@ -209,7 +173,7 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *Acto
 			return Case{}, err
 		}
 	}
-	evs, err := l.chain(actorID, ledgerTime(now), ch.Events)
+	evs, err := l.Chain(actorID, ledgerTime(now), ch.Events)
 	if err != nil {
 		return Case{}, err
 	}
@@ -217,7 +181,7 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *Acto
 	if ch.KeepVersion {
 		bump = 0
 	}
-	args := append(caseArgs(next), id, cur.Version, bump, l.seq, l.head)
+	args := append(caseArgs(next), id, cur.Version, bump, l.Seq, l.Head)
 	var r caseRow
 	err = tx.QueryRowxContext(ctx, s.sql.updateCase, args...).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -135,8 +135,8 @@ type blobReader struct {
 	bufN   int64
 }
 
-func newBlobReader(ctx context.Context, db sqlx.QueryerContext, c content, size int64) *blobReader {
-	return &blobReader{ctx: ctx, db: db, upload: c.uploadID, chunk: int64(c.chunkSize), size: size, bufN: -1}
+func newBlobReader(ctx context.Context, db sqlx.QueryerContext, c EvidenceContent, size int64) *blobReader {
+	return &blobReader{ctx: ctx, db: db, upload: c.UploadID, chunk: int64(c.ChunkSize), size: size, bufN: -1}
 }
 
 // Read implements io.Reader.

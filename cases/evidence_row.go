@@ -59,9 +59,9 @@ func (r evidenceRow) toEvidence() (Evidence, error) {
 	}
 	if r.Body.Valid {
 		body := r.Body.String
-		e.content.body = &body
+		e.Content.Body = &body
 	} else {
-		e.content.uploadID, e.content.chunkSize = r.UploadID.Int64, int(r.ChunkSize.Int64)
+		e.Content.UploadID, e.Content.ChunkSize = r.UploadID.Int64, int(r.ChunkSize.Int64)
 	}
 	if e.Kind == EvidenceChatExcerpt {
 		text, parsed := r.Body.String, r.Parsed.Bool

@@ -258,10 +258,10 @@ func listEvidenceTx(ctx context.Context, q sqlx.QueryerContext, caseID int64) ([
 // OpenEvidence returns a reader over an item's content that fetches a
 // stored file's chunks only as reads reach them.
 func (s *Store) OpenEvidence(ctx context.Context, ev Evidence) io.ReadSeeker {
-	if ev.content.body != nil {
-		return strings.NewReader(*ev.content.body)
+	if ev.Content.Body != nil {
+		return strings.NewReader(*ev.Content.Body)
 	}
-	return newBlobReader(ctx, s.db, ev.content, ev.Size)
+	return newBlobReader(ctx, s.db, ev.Content, ev.Size)
 }
 
 // VoidEvidence marks an item void with a reason, as the context's actor (a
@@ -313,16 +313,6 @@ func (s *Store) VoidEvidence(ctx context.Context, id int64, reason string) (Evid
 		return Evidence{}, formatError(err, "evidence")
 	}
 	return voided, nil
-}
-
-// EvidencePack is a case's evidence as one consistent snapshot, with the
-// case's ledger head at that moment, for a packet handed to a marketplace.
-type EvidencePack struct {
-	CaseID     int64
-	CaseRef    string
-	LedgerSeq  int64
-	LedgerHead string
-	Items      []Evidence
 }
 
 // EvidencePack returns a case's evidence and ledger head read in one

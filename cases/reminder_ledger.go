@@ -11,7 +11,7 @@ import (
 // ledgerAppend is events to append to one case's ledger, from the head the
 // transaction read under the case's row lock.
 type ledgerAppend struct {
-	ledger ledger
+	ledger Ledger
 	events []NewEvent
 }
 
@@ -32,12 +32,12 @@ func appendSystemEventsTx(ctx context.Context, tx *sqlx.Tx, at time.Time, append
 			continue
 		}
 		l := a.ledger
-		evs, err := l.chain(nil, ledgerTime(at), a.events)
+		evs, err := l.Chain(nil, ledgerTime(at), a.events)
 		if err != nil {
 			return err
 		}
 		all = append(all, evs...)
-		ids, seqs, heads = append(ids, l.caseID), append(seqs, l.seq), append(heads, l.head)
+		ids, seqs, heads = append(ids, l.CaseID), append(seqs, l.Seq), append(heads, l.Head)
 	}
 	if len(all) == 0 {
 		return nil

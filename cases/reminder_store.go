@@ -339,7 +339,7 @@ func (w *fireWriter) add(row sweepRow, c claim) error {
 	if !ok {
 		i = len(w.appends)
 		w.byCase[rc.ID] = i
-		w.appends = append(w.appends, ledgerAppend{ledger: ledger{caseID: rc.ID, seq: row.LedgerSeq, head: row.LedgerHead}})
+		w.appends = append(w.appends, ledgerAppend{ledger: Ledger{CaseID: rc.ID, Seq: row.LedgerSeq, Head: row.LedgerHead}})
 	}
 	w.appends[i].events = append(w.appends[i].events, NewEvent{Kind: kind, Payload: map[string]any{
 		"level":      string(c.level),

@@ -14,15 +14,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Session is a signed-in browser: its user, and the CSRF token its unsafe
-// requests must echo.
-type Session struct {
-	ID        int64
-	CSRFToken string
-	ExpiresAt time.Time
-	User      User
-}
-
 // sessionRow is a session and its user as one query returns them.
 type sessionRow struct {
 	SessionID int64     `db:"session_id"`
@@ -34,34 +25,6 @@ type sessionRow struct {
 func (r sessionRow) session() Session {
 	return Session{ID: r.SessionID, CSRFToken: r.CSRFToken, ExpiresAt: r.ExpiresAt, User: r.User}
 }
-
-// NewSession is a session just started. Token goes into the cookie and
-// exists nowhere else: the store keeps only its SHA-256.
-type NewSession struct {
-	Session
-	Token string
-}
-
-// LoginAttempt is one sign-in request.
-type LoginAttempt struct {
-	Email    string
-	Password string
-	// Address is the client's IP address, for throttling and the session
-	// record.
-	Address   string
-	UserAgent string
-	// PreviousToken is the session cookie the request came with, if any; a
-	// successful sign-in ends that session (the new one replaces it).
-	PreviousToken string
-}
-
-// Reasons a sign-in failed, carried as the cause of the Unauthorized error
-// for the log; the user sees one message for all of them.
-var (
-	ErrUnknownEmail    = errors.New("unknown email")
-	ErrWrongPassword   = errors.New("wrong password")
-	ErrUserDeactivated = errors.New("user deactivated")
-)
 
 const maxUserAgent = 512
 
@@ -78,7 +41,7 @@ func (p *People) Login(ctx context.Context, a LoginAttempt) (NewSession, error) 
 	if a.Password == "" {
 		return NewSession{}, FieldError("password", "is required")
 	}
-	password := normalizeLoginPassword(a.Password)
+	password := NormalizeLoginPassword(a.Password)
 	account := AccountKey(email)
 	attempt, err := p.reserveAttempt(ctx, account, AddressKey(a.Address))
 	if err != nil {
@@ -95,14 +58,14 @@ func (p *People) Login(ctx context.Context, a LoginAttempt) (NewSession, error) 
 	stale := false
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if err := p.passwords.verifyDummy(ctx, password); err != nil {
+		if err := p.passwords.VerifyDummy(ctx, password); err != nil {
 			return NewSession{}, err
 		}
 		reason = ErrUnknownEmail
 	case err != nil:
 		return NewSession{}, formatError(err, "user")
 	default:
-		ok, s, err := p.passwords.verify(ctx, cred.Hash, password)
+		ok, s, err := p.passwords.Verify(ctx, cred.Hash, password)
 		if err != nil {
 			return NewSession{}, err
 		}
@@ -121,7 +84,7 @@ func (p *People) Login(ctx context.Context, a LoginAttempt) (NewSession, error) 
 
 	var rehash string
 	if stale {
-		if rehash, err = p.passwords.hash(ctx, password); err != nil {
+		if rehash, err = p.passwords.Hash(ctx, password); err != nil {
 			return NewSession{}, err
 		}
 	}

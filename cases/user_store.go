@@ -7,38 +7,10 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
-
-// AccessPolicy holds the costs and limits of signing in.
-type AccessPolicy struct {
-	Password PasswordParams
-	// SessionIdle ends a session nobody used for this long: one long shift.
-	SessionIdle time.Duration
-	// SessionMax ends a session this long after sign-in, used or not.
-	SessionMax time.Duration
-	// AccountFailures failed sign-ins to one email within FailureWindow
-	// lock that email out until the oldest of them leaves the window.
-	AccountFailures int
-	// AddressFailures does the same per client address (IPv4, IPv6 /64).
-	AddressFailures int
-	FailureWindow   time.Duration
-}
-
-// DefaultAccessPolicy is the production policy.
-func DefaultAccessPolicy() AccessPolicy {
-	return AccessPolicy{
-		Password:        DefaultPasswordParams(),
-		SessionIdle:     12 * time.Hour,
-		SessionMax:      7 * 24 * time.Hour,
-		AccountFailures: 5,
-		AddressFailures: 20,
-		FailureWindow:   15 * time.Minute,
-	}
-}
 
 // People keeps users, their sessions and API tokens, and the failed
 // sign-ins that throttle password guessing. Its exported methods each own
@@ -46,7 +18,7 @@ func DefaultAccessPolicy() AccessPolicy {
 type People struct {
 	db        *sqlx.DB
 	policy    AccessPolicy
-	passwords *passwords
+	passwords *Passwords
 	// The credential look-ups every authenticated request runs.
 	resolveSession, resolveToken *lazyStmt
 }
@@ -56,7 +28,7 @@ func NewPeople(db *sqlx.DB, policy AccessPolicy) *People {
 	return &People{
 		db:             db,
 		policy:         policy,
-		passwords:      newPasswords(policy.Password),
+		passwords:      NewPasswords(policy.Password),
 		resolveSession: &lazyStmt{query: resolveSessionSQL},
 		resolveToken:   &lazyStmt{query: resolveTokenSQL},
 	}
@@ -74,11 +46,11 @@ func userFields(u *User, leading ...any) []any {
 // CreateUser adds a user. A taken email (in any letter case) is a Conflict
 // on field email.
 func (p *People) CreateUser(ctx context.Context, n NewUser) (User, error) {
-	n, err := n.normalize()
+	n, err := n.Normalize()
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := p.passwords.hash(ctx, n.Password)
+	hash, err := p.passwords.Hash(ctx, n.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -101,13 +73,6 @@ func (p *People) User(ctx context.Context, id int64) (User, error) {
 		return u, Errorf(NotFound, "no user %d", id)
 	}
 	return u, formatError(err, "user")
-}
-
-// UserFilter selects a page of users in id order.
-type UserFilter struct {
-	Active *bool  // nil for all
-	Limit  int    // 1 to 200; 0 means 50
-	Cursor string // from the previous page's NextCursor
 }
 
 // Users returns a page of users in id order.
@@ -161,13 +126,13 @@ func decodeIDCursor(s string) (int64, error) {
 // UpdateUser changes a user's fields. Demoting the last active admin is a
 // Conflict; a new password signs the user out of every session.
 func (p *People) UpdateUser(ctx context.Context, id int64, c UserChanges) (User, error) {
-	c, err := c.normalize()
+	c, err := c.Normalize()
 	if err != nil {
 		return User{}, err
 	}
 	var hash *string
 	if c.Password != nil {
-		h, err := p.passwords.hash(ctx, *c.Password)
+		h, err := p.passwords.Hash(ctx, *c.Password)
 		if err != nil {
 			return User{}, err
 		}
@@ -210,7 +175,7 @@ func (p *People) UpdateProfile(ctx context.Context, c ProfileChanges) (User, err
 	if err != nil {
 		return User{}, err
 	}
-	if c, err = c.normalize(); err != nil {
+	if c, err = c.Normalize(); err != nil {
 		return User{}, err
 	}
 	var u User
@@ -243,7 +208,7 @@ func (p *People) ChangePassword(ctx context.Context, current, next string, keepS
 	if current == "" {
 		return FieldError("current_password", "is required")
 	}
-	if next, err = normalizePassword("new_password", next); err != nil {
+	if next, err = NormalizePassword("new_password", next); err != nil {
 		return err
 	}
 	var old string
@@ -253,14 +218,14 @@ func (p *People) ChangePassword(ctx context.Context, current, next string, keepS
 		}
 		return formatError(err, "user")
 	}
-	ok, _, err := p.passwords.verify(ctx, old, normalizeLoginPassword(current))
+	ok, _, err := p.passwords.Verify(ctx, old, NormalizeLoginPassword(current))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return FieldError("current_password", "is not your current password")
 	}
-	hash, err := p.passwords.hash(ctx, next)
+	hash, err := p.passwords.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -361,14 +326,6 @@ func emailConflict(err error) error {
 		return &Error{Code: Conflict, Field: "email", Message: "a user with this email already exists", Err: err}
 	}
 	return err
-}
-
-// Person is a colleague as every signed-in user may see them: enough to
-// assign a case or hand work over, nothing more.
-type Person struct {
-	ID          int64  `json:"id" db:"id"`
-	DisplayName string `json:"display_name" db:"display_name"`
-	Role        Role   `json:"role" db:"role"`
 }
 
 // Directory returns the active users, by name.

@@ -65,7 +65,7 @@ func (s *Webhooks) Create(ctx context.Context, w Webhook) (Webhook, error) {
 	if err != nil {
 		return Webhook{}, err
 	}
-	if w, err = w.normalize(); err != nil {
+	if w, err = w.Normalize(); err != nil {
 		return Webhook{}, err
 	}
 	var r webhookRow
