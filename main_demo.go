@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server"
 	"redress/workflows"
 )
@@ -29,7 +30,7 @@ func demoCommand(ctx context.Context, cfg server.Config, log *slog.Logger, stdou
 }
 
 func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
-	loaded, err := server.LoadDemo(ctx, db, cases.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
+	loaded, err := server.LoadDemo(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func verifyCommand(ctx context.Context, cfg server.Config, log *slog.Logger, std
 		return err
 	}
 	defer closeDB()
-	checked, broken, err := cases.NewStore(db).VerifyAll(ctx, func(v cases.Verification) {
+	checked, broken, err := store.New(db).VerifyAll(ctx, func(v cases.Verification) {
 		fmt.Fprintf(stdout, "case %d: chain broken at event %d\n", v.CaseID, *v.BrokenAt)
 	})
 	if err != nil {

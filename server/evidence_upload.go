@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // Limits of a multipart evidence upload beyond the file itself.
@@ -94,7 +95,7 @@ func (s *Server) uploadEvidence(c echo.Context, caseID int64) (cases.Evidence, e
 // receiveFile streams the file part into the draft. A kind sent before the
 // file is checked first, so that a file the kind cannot take is refused
 // before it is read.
-func (s *Server) receiveFile(c echo.Context, draft *cases.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part) error {
+func (s *Server) receiveFile(c echo.Context, draft *store.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part) error {
 	if in.Kind != "" {
 		if err := in.Kind.AcceptsFile(); err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/workflows"
 )
 
@@ -33,9 +34,9 @@ const stopGrace = 10 * time.Second
 // reminderParts is what reminders take: their stores, the policy, the
 // webhook client and the metrics.
 type reminderParts struct {
-	store   *cases.Reminders
-	inbox   *cases.Notifications
-	hooks   *cases.Webhooks
+	store   *store.Reminders
+	inbox   *store.Notifications
+	hooks   *store.Webhooks
 	policy  workflows.ReminderPolicy
 	client  *http.Client
 	metrics *reminderMetrics
@@ -43,9 +44,9 @@ type reminderParts struct {
 
 func newReminderParts(cfg Config, db *sqlx.DB, reg *prometheus.Registry) *reminderParts {
 	return &reminderParts{
-		store:   cases.NewReminders(db),
-		inbox:   cases.NewNotifications(db),
-		hooks:   cases.NewWebhooks(db),
+		store:   store.NewReminders(db),
+		inbox:   store.NewNotifications(db),
+		hooks:   store.NewWebhooks(db),
 		policy:  workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead},
 		client:  newWebhookClient(cfg.AllowPrivateWebhooks),
 		metrics: newReminderMetrics(reg),

@@ -17,6 +17,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/migrations"
 	"redress/ui"
 	"redress/workflows"
@@ -26,8 +27,8 @@ import (
 type Server struct {
 	cfg        Config
 	db         *sqlx.DB
-	store      *cases.Store
-	people     *cases.People
+	store      *store.Store
+	people     *store.People
 	log        *slog.Logger
 	echo       *echo.Echo
 	metrics    *metrics
@@ -55,8 +56,8 @@ func New(cfg Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Server, er
 	s := &Server{
 		cfg:        cfg,
 		db:         db,
-		store:      cases.NewStore(db),
-		people:     cases.NewPeople(db, o.access),
+		store:      store.New(db),
+		people:     store.NewPeople(db, o.access),
 		log:        log,
 		echo:       echo.New(),
 		migrations: prov,
