@@ -201,3 +201,38 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// dueAtArg is the position of due_at among caseArgs.
+const dueAtArg = 17
+
+// statements are the case statements built once from the column list.
+type statements struct {
+	insertCase string
+	updateCase string
+}
+
+func buildStatements() statements {
+	cols := caseWriteColumns()
+	n := len(cols)
+	ins := make([]string, n)
+	set := make([]string, n)
+	for i, col := range cols {
+		p := fmt.Sprintf("$%d", i+1)
+		switch col {
+		case "search":
+			p = fmt.Sprintf("to_tsvector('simple', $%d)", i+1)
+		}
+		ins[i], set[i] = p, col+" = "+p
+		if col == "due_at" {
+			// On creation the argument is the time allowed, in microseconds,
+			// and the clock is the database's.
+			ins[i] = fmt.Sprintf("now() + $%d::bigint * interval '1 microsecond'", i+1)
+		}
+	}
+	insert := fmt.Sprintf(`INSERT INTO cases (%s, created_by) VALUES (%s, $%d) RETURNING id, created_at`,
+		strings.Join(cols, ", "), strings.Join(ins, ", "), n+1)
+	// The update returns the case as written: no second read.
+	update := fmt.Sprintf(`UPDATE cases AS c SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = now()
+		WHERE id = $%d AND version = $%d RETURNING `+caseColumns, strings.Join(set, ", "), n+3, n+4, n+5, n+1, n+2)
+	return statements{insertCase: insert, updateCase: update}
+}

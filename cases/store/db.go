@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -69,11 +70,13 @@ func formatError(err error, what string) error {
 // knows which input the constraint is about (as emailConflict does).
 func constraintField(e *pq.Error) string { return e.Column }
 
-// inTx runs fn in one transaction on db and commits it when fn succeeds.
-// Every error, fn's included, is mapped once by formatError with what naming
-// the thing written; domain errors pass through unchanged.
-func inTx(ctx context.Context, db *sqlx.DB, what string, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.BeginTxx(ctx, nil)
+// inTx runs fn in one transaction on db (opts nil: read committed,
+// read-write) and commits it when fn succeeds. Every error, fn's included,
+// is mapped once by formatError with what naming the thing written; domain
+// errors pass through unchanged. It is the only place that begins a
+// transaction, but for BeginEvidence, whose transaction outlives the call.
+func inTx(ctx context.Context, db *sqlx.DB, opts *sql.TxOptions, what string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, opts)
 	if err != nil {
 		return formatError(err, what)
 	}

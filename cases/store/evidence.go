@@ -85,7 +85,7 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	if err := d.tx.GetContext(ctx, &row.ID, `SELECT nextval(pg_get_serial_sequence('evidence', 'id'))`); err != nil {
 		return cases.Evidence{}, formatError(err, "evidence")
 	}
-	_, err = d.s.changeTx(ctx, d.tx, d.caseID, &d.actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+	_, err = d.s.ChangeTx(ctx, d.tx, d.caseID, &d.actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 		if err := in.CheckTimes(f.Now); err != nil {
 			return cases.Change{}, err
 		}
@@ -284,35 +284,31 @@ func (s *Store) VoidEvidence(ctx context.Context, id int64, reason string) (case
 	if err != nil {
 		return cases.Evidence{}, err
 	}
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return cases.Evidence{}, formatError(err, "evidence")
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	_, err = s.changeTx(ctx, tx, ev.CaseID, &actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		return cases.Change{Case: cur, KeepVersion: true, Events: []cases.NewEvent{{Kind: cases.EventEvidenceVoided, Payload: map[string]any{
-			"evidence_id": ev.ID, "kind": ev.Kind, "sha256": ev.SHA256, "reason": reason,
-		}}}}, nil
+	var voided cases.Evidence
+	err = inTx(ctx, s.db, nil, "evidence", func(tx *sqlx.Tx) error {
+		_, err := s.ChangeTx(ctx, tx, ev.CaseID, &actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+			return cases.Change{Case: cur, KeepVersion: true, Events: []cases.NewEvent{{Kind: cases.EventEvidenceVoided, Payload: map[string]any{
+				"evidence_id": ev.ID, "kind": ev.Kind, "sha256": ev.SHA256, "reason": reason,
+			}}}}, nil
+		})
+		if err != nil {
+			return err
+		}
+		// Under the case's lock: a concurrent void of the same item waits
+		// here and then finds the row.
+		res, err := tx.ExecContext(ctx, `INSERT INTO evidence_voids (evidence_id, reason, voided_by) VALUES ($1, $2, $3)
+			ON CONFLICT (evidence_id) DO NOTHING`, id, reason, actor.ID)
+		if err != nil {
+			return formatError(err, "evidence void")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return cases.Errorf(cases.Conflict, "evidence %d is void already", id)
+		}
+		voided, err = getEvidenceTx(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return cases.Evidence{}, err
-	}
-	// Under the case's lock: a concurrent void of the same item waits here
-	// and then finds the row.
-	res, err := tx.ExecContext(ctx, `INSERT INTO evidence_voids (evidence_id, reason, voided_by) VALUES ($1, $2, $3)
-		ON CONFLICT (evidence_id) DO NOTHING`, id, reason, actor.ID)
-	if err != nil {
-		return cases.Evidence{}, formatError(err, "evidence void")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return cases.Evidence{}, cases.Errorf(cases.Conflict, "evidence %d is void already", id)
-	}
-	voided, err := getEvidenceTx(ctx, tx, id)
-	if err != nil {
-		return cases.Evidence{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return cases.Evidence{}, formatError(err, "evidence")
 	}
 	return voided, nil
 }
@@ -320,25 +316,28 @@ func (s *Store) VoidEvidence(ctx context.Context, id int64, reason string) (case
 // EvidencePack returns a case's evidence and ledger head read in one
 // snapshot, so that the head covers every item listed.
 func (s *Store) EvidencePack(ctx context.Context, caseID int64) (cases.EvidencePack, error) {
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return cases.EvidencePack{}, formatError(err, "evidence")
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only
 	p := cases.EvidencePack{CaseID: caseID}
-	err = tx.QueryRowxContext(ctx, `SELECT ref, ledger_seq, ledger_head FROM cases WHERE id = $1`, caseID).
-		Scan(&p.CaseRef, &p.LedgerSeq, &p.LedgerHead)
-	if errors.Is(err, sql.ErrNoRows) {
-		return cases.EvidencePack{}, cases.Errorf(cases.NotFound, "case %d not found", caseID)
-	}
+	err := inTx(ctx, s.db, snapshot, "evidence", func(tx *sqlx.Tx) error {
+		err := tx.QueryRowxContext(ctx, `SELECT ref, ledger_seq, ledger_head FROM cases WHERE id = $1`, caseID).
+			Scan(&p.CaseRef, &p.LedgerSeq, &p.LedgerHead)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cases.Errorf(cases.NotFound, "case %d not found", caseID)
+		}
+		if err != nil {
+			return formatError(err, "case")
+		}
+		p.Items, err = listEvidenceTx(ctx, tx, caseID)
+		return err
+	})
 	if err != nil {
-		return cases.EvidencePack{}, formatError(err, "case")
-	}
-	if p.Items, err = listEvidenceTx(ctx, tx, caseID); err != nil {
 		return cases.EvidencePack{}, err
 	}
 	return p, nil
 }
+
+// snapshot is a read-only transaction that sees one consistent state of
+// the database for all its statements.
+var snapshot = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 
 func nullTime(t *time.Time) sql.NullTime {
 	if t == nil {

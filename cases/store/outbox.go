@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"redress/cases"
@@ -43,65 +44,63 @@ type outboundRow struct {
 	webhookRow
 }
 
-func (s *Webhooks) deliverOne(ctx context.Context, now time.Time, send cases.Send, res *cases.DeliveryResult) (bool, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return false, formatError(err, "webhook delivery")
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	var r outboundRow
-	err = tx.GetContext(ctx, &r, `SELECT d.id AS delivery_id, d.event, d.payload, d.message, d.attempts,
-			w.active AND w.deleted_at IS NULL AS live, `+webhookColumns+`
-		FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-		ORDER BY d.next_attempt_at, d.id
-		LIMIT 1
-		FOR UPDATE OF d SKIP LOCKED`, now)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, formatError(err, "webhook delivery")
-	}
-	if !r.Live {
-		// Queued by a sweep that read the webhook before it was disabled.
-		if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'cancelled',
-			last_error = 'webhook disabled' WHERE id = $1`, r.ID); err != nil {
-			return false, formatError(err, "webhook delivery")
+// deliverOne claims, sends and records one due delivery in a transaction
+// of its own, and reports whether there was one.
+func (s *Webhooks) deliverOne(ctx context.Context, now time.Time, send cases.Send, res *cases.DeliveryResult) (found bool, err error) {
+	err = inTx(ctx, s.db, nil, "webhook delivery", func(tx *sqlx.Tx) error {
+		var r outboundRow
+		err := tx.GetContext(ctx, &r, `SELECT d.id AS delivery_id, d.event, d.payload, d.message, d.attempts,
+				w.active AND w.deleted_at IS NULL AS live, `+webhookColumns+`
+			FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+			WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+			ORDER BY d.next_attempt_at, d.id
+			LIMIT 1
+			FOR UPDATE OF d SKIP LOCKED`, now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
 		}
-		res.Cancelled++
-		return true, formatError(tx.Commit(), "webhook delivery")
-	}
-	attempt := r.Attempts + 1
-	out := send(ctx, cases.Outbound{ID: r.ID, Event: r.Event, Payload: r.Payload, Message: r.Message,
-		Attempt: attempt, Webhook: r.webhookRow.webhook()}, now)
-	var code *int
-	if out.StatusCode != 0 {
-		code = &out.StatusCode
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms)
-		VALUES ($1, $2, $3, $4, $5)`, r.ID, now, code, clip(out.Error, 500), out.Duration.Milliseconds()); err != nil {
-		return false, formatError(err, "webhook attempt")
-	}
-	switch {
-	case out.OK:
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2,
-			delivered_at = $3, last_error = '' WHERE id = $1`, r.ID, attempt, now)
-		res.Delivered++
-	case attempt >= cases.MaxDeliveryAttempts:
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', attempts = $2,
-			last_error = $3 WHERE id = $1`, r.ID, attempt, clip(out.Error, 500))
-		res.Failed++
-		res.GaveUp++
-	default:
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = $2, last_error = $3,
-			next_attempt_at = $4 WHERE id = $1`, r.ID, attempt, clip(out.Error, 500), now.Add(cases.RetryDelay(attempt)))
-		res.Failed++
-	}
-	if err != nil {
-		return false, formatError(err, "webhook delivery")
-	}
-	return true, formatError(tx.Commit(), "webhook delivery")
+		if err != nil {
+			return err
+		}
+		found = true
+		if !r.Live {
+			// Queued by a sweep that read the webhook before it was disabled.
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'cancelled',
+				last_error = 'webhook disabled' WHERE id = $1`, r.ID); err != nil {
+				return err
+			}
+			res.Cancelled++
+			return nil
+		}
+		attempt := r.Attempts + 1
+		out := send(ctx, cases.Outbound{ID: r.ID, Event: r.Event, Payload: r.Payload, Message: r.Message,
+			Attempt: attempt, Webhook: r.webhookRow.webhook()}, now)
+		var code *int
+		if out.StatusCode != 0 {
+			code = &out.StatusCode
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms)
+			VALUES ($1, $2, $3, $4, $5)`, r.ID, now, code, clip(out.Error, 500), out.Duration.Milliseconds()); err != nil {
+			return formatError(err, "webhook attempt")
+		}
+		switch {
+		case out.OK:
+			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'delivered', attempts = $2,
+				delivered_at = $3, last_error = '' WHERE id = $1`, r.ID, attempt, now)
+			res.Delivered++
+		case attempt >= cases.MaxDeliveryAttempts:
+			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', attempts = $2,
+				last_error = $3 WHERE id = $1`, r.ID, attempt, clip(out.Error, 500))
+			res.Failed++
+			res.GaveUp++
+		default:
+			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = $2, last_error = $3,
+				next_attempt_at = $4 WHERE id = $1`, r.ID, attempt, clip(out.Error, 500), now.Add(cases.RetryDelay(attempt)))
+			res.Failed++
+		}
+		return err
+	})
+	return found, err
 }
 
 // clip shortens s to at most n bytes on a rune boundary.

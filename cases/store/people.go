@@ -57,7 +57,7 @@ func (p *People) CreateUser(ctx context.Context, n cases.NewUser) (cases.User, e
 		return cases.User{}, err
 	}
 	var u cases.User
-	err = inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, nil, "user", func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &u, `
 			INSERT INTO users AS u (email, display_name, role, language, time_zone, password_hash)
 			VALUES ($1, $2, $3, $4, $5, $6)
@@ -141,7 +141,7 @@ func (p *People) UpdateUser(ctx context.Context, id int64, c cases.UserChanges) 
 		hash = &h
 	}
 	var u cases.User
-	err = inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, nil, "user", func(tx *sqlx.Tx) error {
 		if c.Role != nil && *c.Role != cases.RoleAdmin {
 			if err := keepAnAdminTx(ctx, tx, id, "demote"); err != nil {
 				return err
@@ -181,7 +181,7 @@ func (p *People) UpdateProfile(ctx context.Context, c cases.ProfileChanges) (cas
 		return cases.User{}, err
 	}
 	var u cases.User
-	err = inTx(ctx, p.db, "profile", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, nil, "profile", func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &u, `
 			UPDATE users AS u SET
 				display_name = coalesce($2, display_name),
@@ -231,7 +231,7 @@ func (p *People) ChangePassword(ctx context.Context, current, next string, keepS
 	if err != nil {
 		return err
 	}
-	return inTx(ctx, p.db, "password", func(tx *sqlx.Tx) error {
+	return inTx(ctx, p.db, nil, "password", func(tx *sqlx.Tx) error {
 		// Conditional on the hash read above: a concurrent change wins once.
 		res, err := tx.ExecContext(ctx, `
 			UPDATE users SET password_hash = $3, updated_at = now()
@@ -256,7 +256,7 @@ func (p *People) DeactivateUser(ctx context.Context, id int64) (cases.User, erro
 		return cases.User{}, cases.Errorf(cases.Invalid, "you cannot deactivate yourself; ask another admin")
 	}
 	var u cases.User
-	err := inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, p.db, nil, "user", func(tx *sqlx.Tx) error {
 		if err := keepAnAdminTx(ctx, tx, id, "deactivate"); err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func (p *People) DeactivateUser(ctx context.Context, id int64) (cases.User, erro
 // and tokens stay ended.
 func (p *People) ReactivateUser(ctx context.Context, id int64) (cases.User, error) {
 	var u cases.User
-	err := inTx(ctx, p.db, "user", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, p.db, nil, "user", func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &u, `
 			UPDATE users AS u SET active = true, updated_at = CASE WHEN u.active THEN u.updated_at ELSE now() END
 			WHERE u.id = $1

@@ -161,69 +161,65 @@ type claim struct {
 // sweepBatch handles one batch of a phase and returns how many cases it
 // locked.
 func (r *Reminders) sweepBatch(ctx context.Context, now time.Time, plan cases.SweepPlan, aud audience, ph sweepPhase, after *keyset, res *cases.SweepResult) (int, error) {
-	tx, err := r.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return 0, formatError(err, "reminders")
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	var txNow time.Time
-	locked := true
-	if plan.LockKey != 0 {
-		err = tx.QueryRowxContext(ctx, `SELECT pg_try_advisory_xact_lock($1), now()`, plan.LockKey).Scan(&locked, &txNow)
-	} else {
-		err = tx.GetContext(ctx, &txNow, `SELECT now()`)
-	}
-	if err != nil {
-		return 0, formatError(err, "reminders")
-	}
-	if !locked {
-		res.Busy = true
-		return 0, nil
-	}
-	args := []any{ph.bound(now, plan), after.at, after.id, plan.BatchSize}
-	if strings.Contains(ph.where, "$5") {
-		args = append(args, now)
-	}
-	var rows []sweepRow
-	if err := tx.SelectContext(ctx, &rows, ph.query(), args...); err != nil {
-		return 0, formatError(err, "reminders")
-	}
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	last := rows[len(rows)-1]
-	*after = keyset{at: last.SortAt, id: last.ID}
-
-	claims := planClaims(rows, now, plan, aud)
-	fired, err := insertClaimsTx(ctx, tx, claims, rows, now)
-	if err != nil {
-		return 0, err
-	}
+	var n int
+	var fired []claim
 	var w fireWriter
-	if len(fired) > 0 {
+	err := inTx(ctx, r.db, nil, "reminders", func(tx *sqlx.Tx) error {
+		var txNow time.Time
+		locked := true
+		var err error
+		if plan.LockKey != 0 {
+			err = tx.QueryRowxContext(ctx, `SELECT pg_try_advisory_xact_lock($1), now()`, plan.LockKey).Scan(&locked, &txNow)
+		} else {
+			err = tx.GetContext(ctx, &txNow, `SELECT now()`)
+		}
+		if err != nil {
+			return err
+		}
+		if !locked {
+			res.Busy = true
+			return nil
+		}
+		args := []any{ph.bound(now, plan), after.at, after.id, plan.BatchSize}
+		if strings.Contains(ph.where, "$5") {
+			args = append(args, now)
+		}
+		var rows []sweepRow
+		if err := tx.SelectContext(ctx, &rows, ph.query(), args...); err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		n = len(rows)
+		last := rows[len(rows)-1]
+		*after = keyset{at: last.SortAt, id: last.ID}
+
+		claims := planClaims(rows, now, plan, aud)
+		if fired, err = insertClaimsTx(ctx, tx, claims, rows, now); err != nil || len(fired) == 0 {
+			return err
+		}
 		hooks, err := liveWebhooksTx(ctx, tx)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		w = fireWriter{plan: plan, now: now, hooks: hooks}
 		for _, c := range fired {
 			if err := w.add(rows[c.row], c); err != nil {
-				return 0, err
+				return err
 			}
 		}
-		if err := w.write(ctx, tx, txNow); err != nil {
-			return 0, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, formatError(err, "reminders")
+		return w.write(ctx, tx, txNow)
+	})
+	if err != nil {
+		return 0, err
 	}
 	for _, c := range fired {
 		res.Fired[c.level]++
 	}
 	res.Notifications += len(w.notes.user)
 	res.Deliveries += len(w.deliveries.hook)
-	return len(rows), nil
+	return n, nil
 }
 
 // planClaims asks the protocol which levels are due for each locked case.
@@ -308,7 +304,7 @@ type fireWriter struct {
 	plan    cases.SweepPlan
 	now     time.Time
 	hooks   []hookTarget
-	appends []ledgerAppend
+	appends []LedgerAppend
 	byCase  map[int64]int // index into appends
 	notes   struct {
 		user, cases []int64
@@ -341,9 +337,9 @@ func (w *fireWriter) add(row sweepRow, c claim) error {
 	if !ok {
 		i = len(w.appends)
 		w.byCase[rc.ID] = i
-		w.appends = append(w.appends, ledgerAppend{ledger: cases.Ledger{CaseID: rc.ID, Seq: row.LedgerSeq, Head: row.LedgerHead}})
+		w.appends = append(w.appends, LedgerAppend{Ledger: cases.Ledger{CaseID: rc.ID, Seq: row.LedgerSeq, Head: row.LedgerHead}})
 	}
-	w.appends[i].events = append(w.appends[i].events, cases.NewEvent{Kind: kind, Payload: map[string]any{
+	w.appends[i].Events = append(w.appends[i].Events, cases.NewEvent{Kind: kind, Payload: map[string]any{
 		"level":      string(c.level),
 		"state":      string(rc.State),
 		"due_at":     c.due.UTC().Format(time.RFC3339Nano),
@@ -370,7 +366,7 @@ func (w *fireWriter) add(row sweepRow, c claim) error {
 // write appends the ledger events and inserts the notices and deliveries,
 // three statements for the whole batch.
 func (w *fireWriter) write(ctx context.Context, tx *sqlx.Tx, txNow time.Time) error {
-	if err := appendSystemEventsTx(ctx, tx, txNow, w.appends); err != nil {
+	if err := AppendEventsTx(ctx, tx, nil, txNow, w.appends); err != nil {
 		return err
 	}
 	if len(w.notes.user) > 0 {

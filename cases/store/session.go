@@ -92,7 +92,7 @@ func (p *People) Login(ctx context.Context, a cases.LoginAttempt) (cases.NewSess
 		}
 	}
 	var ns cases.NewSession
-	err = inTx(ctx, p.db, "session", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, nil, "session", func(tx *sqlx.Tx) error {
 		if err := clearFailuresTx(ctx, tx, attempt, account); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ const resolveSessionSQL = `
 // EndSession signs a session out. Ending one that is already gone is not an
 // error: the outcome is the same.
 func (p *People) EndSession(ctx context.Context, id int64) error {
-	return inTx(ctx, p.db, "session", func(tx *sqlx.Tx) error {
+	return inTx(ctx, p.db, nil, "session", func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 		return err
 	})

@@ -51,7 +51,7 @@ func AddressKey(ip string) string {
 // seconds. The caller deletes the reservation when the attempt succeeds.
 func (p *People) reserveAttempt(ctx context.Context, account []byte, address string) (int64, error) {
 	var id int64
-	err := inTx(ctx, p.db, "sign-in attempt", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, p.db, nil, "sign-in attempt", func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2), pg_advisory_xact_lock($3, $4)`,
 			lockClassAccount, lockKey(account), lockClassAddress, lockKey([]byte(address))); err != nil {
 			return err

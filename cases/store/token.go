@@ -23,7 +23,7 @@ func (p *People) CreateToken(ctx context.Context, name string) (cases.NewAPIToke
 	}
 	secret := newSecret(cases.TokenPrefix)
 	nt := cases.NewAPIToken{Token: secret}
-	err = inTx(ctx, p.db, "token", func(tx *sqlx.Tx) error {
+	err = inTx(ctx, p.db, nil, "token", func(tx *sqlx.Tx) error {
 		// Lock the owner so that concurrent creations count each other.
 		var live int
 		if err := tx.GetContext(ctx, &live, `
@@ -71,7 +71,7 @@ func (p *People) RevokeToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return inTx(ctx, p.db, "token", func(tx *sqlx.Tx) error {
+	return inTx(ctx, p.db, nil, "token", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE api_tokens SET revoked_at = now()
 			WHERE id = $1 AND revoked_at IS NULL AND (user_id = $2 OR $3)`,

@@ -136,7 +136,7 @@ func (s *Webhooks) List(ctx context.Context, limit int, cursor string) (cases.Pa
 // before: it resolves a name, which must not happen under the row lock.
 func (s *Webhooks) Update(ctx context.Context, id int64, p cases.WebhookPatch) (cases.Webhook, error) {
 	var out cases.Webhook
-	err := inTx(ctx, s.db, "webhook", func(tx *sqlx.Tx) error {
+	err := inTx(ctx, s.db, nil, "webhook", func(tx *sqlx.Tx) error {
 		cur, err := getWebhookTx(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -165,7 +165,7 @@ func (s *Webhooks) Update(ctx context.Context, id int64, p cases.WebhookPatch) (
 // Delete removes a webhook from use: it stays on record, with its
 // deliveries, for the audit trail; its pending deliveries are cancelled.
 func (s *Webhooks) Delete(ctx context.Context, id int64) error {
-	return inTx(ctx, s.db, "webhook", func(tx *sqlx.Tx) error {
+	return inTx(ctx, s.db, nil, "webhook", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET active = false, deleted_at = now(), updated_at = now()
 			WHERE id = $1 AND deleted_at IS NULL`, id)
 		if err != nil {
