@@ -94,11 +94,7 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	if err != nil {
 		return cases.Evidence{}, err
 	}
-	if _, err := d.tx.NamedExecContext(ctx, `INSERT INTO evidence (id, case_id, kind, sha256, size, content_type,
-		blob_sha256, body, file_name, note, captured_at, courier, waybill, signed_by, signed_at, status_lines,
-		parsed, lines, added_by)
-		VALUES (:id, :case_id, :kind, :sha256, :size, :content_type, :blob_sha256, :body, :file_name, :note,
-		:captured_at, :courier, :waybill, :signed_by, :signed_at, :status_lines, :parsed, :lines, :added_by)`, row); err != nil {
+	if _, err := d.tx.NamedExecContext(ctx, evidenceInsert, row); err != nil {
 		return cases.Evidence{}, formatError(err, "evidence")
 	}
 	ev, err := getEvidenceTx(ctx, d.tx, row.ID)

@@ -136,12 +136,7 @@ func (s *Webhooks) Deliveries(ctx context.Context, webhookID int64, f cases.Deli
 		return cases.Page[cases.Delivery]{}, err
 	}
 	page := cases.Page[cases.Delivery]{Items: []cases.Delivery{}}
-	err = s.db.SelectContext(ctx, &page.Items, `SELECT id, webhook_id, event, case_id, payload, message, status, attempts,
-			CASE WHEN status = 'pending' THEN next_attempt_at END AS next_attempt_at,
-			created_at, delivered_at, last_error
-		FROM webhook_deliveries
-		WHERE webhook_id = $1 AND ($2::bigint = 0 OR id < $2::bigint) AND ($3 = '' OR status = $3)
-		ORDER BY id DESC LIMIT $4`, webhookID, before, string(f.Status), f.Limit+1)
+	err = s.db.SelectContext(ctx, &page.Items, webhookDeliveriesPage, webhookID, before, string(f.Status), f.Limit+1)
 	if err != nil {
 		return cases.Page[cases.Delivery]{}, formatError(err, "webhook deliveries")
 	}

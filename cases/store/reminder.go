@@ -268,11 +268,7 @@ func insertClaimsTx(ctx context.Context, tx *sqlx.Tx, claims []claim, rows []swe
 		CaseID int64               `db:"case_id"`
 		Level  cases.ReminderLevel `db:"level"`
 	}
-	err := tx.SelectContext(ctx, &got, `INSERT INTO reminders (case_id, state, due_at, level, fired_at, recipients)
-		SELECT u.case_id, u.state, u.due_at, u.level, $6, u.recipients
-		FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::integer[]) AS u(case_id, state, due_at, level, recipients)
-		ON CONFLICT DO NOTHING
-		RETURNING case_id, level`,
+	err := tx.SelectContext(ctx, &got, reminderClaimsInsert,
 		pq.Array(ids), pq.Array(states), pq.Array(dues), pq.Array(levels), pq.Array(counts), now)
 	if err != nil {
 		return nil, formatError(err, "reminder")

@@ -61,15 +61,9 @@ func (p *People) reserveAttempt(ctx context.Context, account []byte, address str
 			Account sql.NullInt64 `db:"account_wait"`
 			Address sql.NullInt64 `db:"address_wait"`
 		}
-		// Locked out until the Nth newest failure in the window leaves it.
-		err := tx.GetContext(ctx, &wait, `
-			SELECT
-			  (SELECT ceil(extract(epoch FROM at + make_interval(secs => $3) - now()))::bigint
-			     FROM login_failures WHERE account = $1 AND at > now() - make_interval(secs => $3)
-			     ORDER BY at DESC OFFSET $4 - 1 LIMIT 1) AS account_wait,
-			  (SELECT ceil(extract(epoch FROM at + make_interval(secs => $3) - now()))::bigint
-			     FROM login_failures WHERE address = $2 AND at > now() - make_interval(secs => $3)
-			     ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) AS address_wait`,
+		// Locked out until the Nth newest failure in the window leaves it
+		// (sql/login_failure_wait.sql).
+		err := tx.GetContext(ctx, &wait, loginFailureWait,
 			account, address, window, p.policy.AccountFailures, p.policy.AddressFailures)
 		if err != nil {
 			return err
