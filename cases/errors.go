@@ -1,5 +1,6 @@
-// Package cases holds Redress's domain: cases, their event ledger, evidence,
-// users and the PostgreSQL store that keeps them.
+// Package cases is Redress's domain vocabulary: cases and their hash-chained
+// ledger, evidence, people, reminders and webhooks, with their invariants and
+// the one error type. It holds no SQL; package cases/store keeps it.
 package cases
 
 import (
