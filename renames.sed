@@ -1,6 +1,6 @@
 # Renames for callers of the stores that moved from package cases to
 # package store (import "redress/cases/store"). Apply with
-#   sed -i -f renames.sed FILE.go && goimports -w FILE.go
+#   sed -i -f renames.sed FILE.go && goimports -local redress -w FILE.go
 # (GNU sed; \b is a word boundary). See RENAMES.md for what is not a rename.
 s/\bcases\.NewStore\b/store.New/g
 s/\bcases\.Store\b/store.Store/g
