@@ -19,8 +19,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"redress/cases"
 	"redress/cases/pgembed"
+	"redress/cases/store"
 	"redress/migrations"
 	"redress/server"
 	"redress/server/config"
@@ -184,7 +184,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sq
 			}
 		}
 	}
-	db, err := cases.Open(ctx, dsn)
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/config"
 	"redress/server/demo"
 	"redress/workflows"
@@ -30,7 +31,7 @@ func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdou
 }
 
 func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
-	loaded, err := demo.Load(ctx, db, cases.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
+	loaded, err := demo.Load(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, std
 		return err
 	}
 	defer closeDB()
-	checked, broken, err := cases.NewStore(db).VerifyAll(ctx, func(v cases.Verification) {
+	checked, broken, err := store.New(db).VerifyAll(ctx, func(v cases.Verification) {
 		fmt.Fprintf(stdout, "case %d: chain broken at event %d\n", v.CaseID, *v.BrokenAt)
 	})
 	if err != nil {

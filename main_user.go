@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/config"
 )
 
@@ -73,7 +74,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	defer closeDB()
-	people := cases.NewPeople(db, cases.DefaultAccessPolicy())
+	people := store.NewPeople(db, cases.DefaultAccessPolicy())
 	u, err := people.CreateUser(ctx, cases.NewUser{
 		Email:       o.email,
 		DisplayName: o.name,

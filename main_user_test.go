@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/cases/testdb"
 )
 
@@ -47,7 +48,7 @@ func TestUserAdd(t *testing.T) {
 		if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=4$") || strings.Contains(hash, password) {
 			t.Fatalf("stored hash %q is not argon2id with the production parameters", hash)
 		}
-		p := cases.NewPeople(db, cases.DefaultAccessPolicy())
+		p := store.NewPeople(db, cases.DefaultAccessPolicy())
 		if _, err := p.Login(context.Background(), cases.LoginAttempt{Email: "boss@example.com", Password: password, Address: "127.0.0.1"}); err != nil {
 			t.Fatalf("cannot sign in with the password given on stdin: %v", err)
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"redress/cases"
+	"redress/cases/store"
 )
 
 // benchmark runs the selected scenarios against a Redress server process
@@ -207,7 +207,7 @@ func checkLedgers(ctx context.Context, db *sqlx.DB, since time.Time) (int, error
 		ORDER BY random() LIMIT 1000`, since); err != nil {
 		return 0, err
 	}
-	store := cases.NewStore(db)
+	store := store.New(db)
 	for _, id := range ids {
 		v, err := store.Verify(ctx, id)
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // scenario is one line of the table: a Redress workload and the pgbench
@@ -208,7 +209,7 @@ func prepareCreate(_ context.Context, e *env) (workload, error) {
 			break
 		}
 	}
-	doc := cases.SearchDocument(cases.Case{OrderRef: sample.OrderRef, BuyerHandle: sample.BuyerHandle, Shop: sample.Shop,
+	doc := store.SearchDocument(cases.Case{OrderRef: sample.OrderRef, BuyerHandle: sample.BuyerHandle, Shop: sample.Shop,
 		Summary: sample.Summary, Review: cases.Review{Text: sample.Review.Text}})
 	vars := e.common()
 	for k, v := range map[string]string{"shop": sample.Shop, "order_ref": sample.OrderRef, "buyer": sample.BuyerHandle,
@@ -353,7 +354,7 @@ func prepareSearch(ctx context.Context, e *env) (workload, error) {
 	}
 	queries := make([]string, len(words))
 	for i, w := range words {
-		queries[i] = cases.SearchQuery(w)
+		queries[i] = store.SearchQuery(w)
 	}
 	vars := e.common()
 	vars["words"] = strings.Join(queries, " ")

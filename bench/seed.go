@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/migrations"
 )
 
@@ -92,7 +93,7 @@ func seed(ctx context.Context, db *sqlx.DB, n int) error {
 // hashing (argon2id) is the slow part, so users are created side by side;
 // agents first, so that their ids are consecutive.
 func createAgents(ctx context.Context, db *sqlx.DB) ([]int64, error) {
-	people := cases.NewPeople(db, cases.DefaultAccessPolicy())
+	people := store.NewPeople(db, cases.DefaultAccessPolicy())
 	add := func(email, name string, role cases.Role) (int64, error) {
 		u, err := people.CreateUser(ctx, cases.NewUser{Email: email, DisplayName: name, Role: role, Password: benchPassword})
 		if err != nil {

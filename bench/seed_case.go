@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/workflows"
 )
 
@@ -172,7 +173,7 @@ func (p seedPlan) generate(id int64) (seedCase, error) {
 	}
 	c.Version = version
 	s.c, s.events = c, l.events
-	s.search = tsvectorLiteral(cases.SearchDocument(c))
+	s.search = tsvectorLiteral(store.SearchDocument(c))
 	return s, nil
 }
 

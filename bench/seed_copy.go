@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // caseCopyColumns are the columns the seed copies into cases; id and ref
@@ -240,36 +241,36 @@ func restoreIndexes(ctx context.Context, db *sqlx.DB, d deferredSchema) error {
 }
 
 // checkSeed checks a random sample of seeded cases with Redress's own
-// code: the ledger verifies (cases.Store.Verify), the search column equals
-// to_tsvector('simple', cases.SearchDocument(case)), and the SQL version of
+// code: the ledger verifies (store.Store.Verify), the search column equals
+// to_tsvector('simple', store.SearchDocument(case)), and the SQL version of
 // the hash that pgbench's scripts use agrees with cases.EventHash.
 func checkSeed(ctx context.Context, db *sqlx.DB, n int) error {
-	store := cases.NewStore(db)
+	st := store.New(db)
 	var ids []int64
 	if err := db.SelectContext(ctx, &ids, `SELECT (1 + floor(random() * $1))::bigint FROM generate_series(1, 300)`, n); err != nil {
 		return err
 	}
 	for _, id := range ids {
-		v, err := store.Verify(ctx, id)
+		v, err := st.Verify(ctx, id)
 		if err != nil {
 			return err
 		}
 		if !v.OK {
 			return fmt.Errorf("seed check: case %d's ledger is broken at event %d", id, *v.BrokenAt)
 		}
-		c, err := store.Get(ctx, id)
+		c, err := st.Get(ctx, id)
 		if err != nil {
 			return err
 		}
 		var same bool
 		if err := db.GetContext(ctx, &same, `SELECT search = to_tsvector('simple', $2) FROM cases WHERE id = $1`,
-			id, cases.SearchDocument(c)); err != nil {
+			id, store.SearchDocument(c)); err != nil {
 			return err
 		}
 		if !same {
 			return fmt.Errorf("seed check: case %d's search column differs from the store's", id)
 		}
-		evs, err := store.Events(ctx, id)
+		evs, err := st.Events(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -300,7 +301,7 @@ func countWords(ctx context.Context, db *sqlx.DB) error {
 	for _, w := range searchWords {
 		var n int
 		if err := db.GetContext(ctx, &n, `SELECT count(*) FROM cases WHERE search @@ to_tsquery('simple', $1)`,
-			cases.SearchQuery(w)); err != nil {
+			store.SearchQuery(w)); err != nil {
 			return err
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO bench.words (word, cases) VALUES ($1, $2)

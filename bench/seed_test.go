@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/cases/testdb"
 )
 
@@ -39,11 +40,11 @@ func TestSeededCasesMatchWhatTheStoreWrites(t *testing.T) {
 			t.Fatalf("case %d: version %d after %d events", id, sc.c.Version, want)
 		}
 		var same bool
-		if err := db.Get(&same, `SELECT $1::tsvector = to_tsvector('simple', $2)`, sc.search, cases.SearchDocument(sc.c)); err != nil {
+		if err := db.Get(&same, `SELECT $1::tsvector = to_tsvector('simple', $2)`, sc.search, store.SearchDocument(sc.c)); err != nil {
 			t.Fatal(err)
 		}
 		if !same {
-			t.Fatalf("case %d: search literal %q differs from to_tsvector of %q", id, sc.search, cases.SearchDocument(sc.c))
+			t.Fatalf("case %d: search literal %q differs from to_tsvector of %q", id, sc.search, store.SearchDocument(sc.c))
 		}
 		for _, e := range sc.events {
 			var h string
@@ -70,7 +71,7 @@ func TestBenchCursorIsOneTheListAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = cases.NewStore(db).List(context.Background(), cases.Filter{States: []cases.State{cases.StateListen},
+	_, err = store.New(db).List(context.Background(), cases.Filter{States: []cases.State{cases.StateListen},
 		Cursor: base64.RawURLEncoding.EncodeToString(b)})
 	if err != nil {
 		t.Fatalf("the list refuses the benchmark's cursor: %v", err)

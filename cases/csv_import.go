@@ -2,11 +2,11 @@ package cases
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,84 +46,93 @@ const MaxImportLines = 20000
 // severity.
 type DueIn func(Kind, Severity) time.Duration
 
-// Import creates a case for every line of a UTF-8 CSV export, each line in a
-// transaction of its own: a bad line is reported and never stops the good
-// ones. A line whose platform and external id already exist is skipped, so
-// importing the same export twice creates nothing the second time. A file
-// whose header is wrong or whose bytes are not UTF-8 is refused whole.
-func (s *Store) Import(ctx context.Context, body []byte, due DueIn) (ImportReport, error) {
-	if _, err := RequireActor(ctx); err != nil {
-		return ImportReport{}, err
-	}
+// ImportLine is one line of an export as ParseImport reads it: the case it
+// describes, or, when Err is set, why it is not imported.
+type ImportLine struct {
+	Line int
+	Case Case
+	Err  *ImportError
+}
+
+// ParseImport reads a UTF-8 CSV export (an Excel byte order mark allowed):
+// it refuses a file whose bytes are not UTF-8 or whose header is wrong
+// whole, and otherwise returns its lines, to be ranged over once. Blank
+// lines are left out. A line that is not CSV, does not describe a valid
+// case, or repeats the platform and external id of an earlier line comes
+// with its error; a line past MaxImportLines comes with an error and ends
+// the lines.
+func ParseImport(body []byte) (iter.Seq[ImportLine], error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // Excel's UTF-8 byte order mark
 	if !utf8.Valid(body) {
 		line := 1 + bytes.Count(body[:firstInvalidUTF8(body)], []byte("\n"))
-		return ImportReport{}, &Error{Code: Invalid, Field: "body", Message: fmt.Sprintf(
+		return nil, &Error{Code: Invalid, Field: "body", Message: fmt.Sprintf(
 			"the file is not UTF-8 (first bad byte on line %d); export it as UTF-8, or send Content-Type: text/csv; charset=gb18030", line)}
 	}
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return ImportReport{}, &Error{Code: Invalid, Field: "body", Message: "the file is empty; the first line must name the columns"}
+		return nil, &Error{Code: Invalid, Field: "body", Message: "the file is empty; the first line must name the columns"}
 	}
 	if err != nil {
-		return ImportReport{}, &Error{Code: Invalid, Field: "body", Message: "the header line is not CSV: " + err.Error()}
+		return nil, &Error{Code: Invalid, Field: "body", Message: "the header line is not CSV: " + err.Error()}
 	}
 	cols, err := importHeader(header)
 	if err != nil {
-		return ImportReport{}, err
+		return nil, err
 	}
-	rep := ImportReport{Errors: []ImportError{}}
-	seen := map[string]int{}
-	for n := 0; ; n++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
+	return func(yield func(ImportLine) bool) {
+		fail := func(line int, e ImportError) bool {
+			e.Line = line
+			return yield(ImportLine{Line: line, Err: &e})
 		}
-		line, _ := r.FieldPos(0)
-		if n >= MaxImportLines {
-			rep.Errors = append(rep.Errors, ImportError{Line: line, Detail: fmt.Sprintf("only %d lines are imported at a time; split the file and import the rest", MaxImportLines)})
-			break
-		}
-		if err != nil {
-			rep.Errors = append(rep.Errors, ImportError{Line: line, Detail: "not a CSV line: " + err.Error()})
-			continue
-		}
-		if len(rec) != len(cols) {
-			rep.Errors = append(rep.Errors, ImportError{Line: line, Detail: fmt.Sprintf("has %d fields; the header has %d", len(rec), len(cols))})
-			continue
-		}
-		if isBlank(rec) {
-			continue
-		}
-		c, err := importCase(cols, rec)
-		if err != nil {
-			rep.Errors = append(rep.Errors, lineError(line, err))
-			continue
-		}
-		key := string(c.Platform) + "\x00" + c.ExternalID
-		if first, dup := seen[key]; dup {
-			rep.Errors = append(rep.Errors, ImportError{Line: line, Field: "external_id",
-				Detail: fmt.Sprintf("repeats line %d (same platform and external_id); not imported twice", first)})
-			continue
-		}
-		seen[key] = line
-		if _, err := s.Create(ctx, c, due(c.Kind, c.Severity)); err != nil {
-			var e *Error
-			switch {
-			case errors.As(err, &e) && e.Code == Conflict:
-				rep.Skipped++
-			case errors.As(err, &e) && e.Code != Internal && e.Code != Unavailable:
-				rep.Errors = append(rep.Errors, lineError(line, err))
-			default:
-				return rep, err
+		seen := map[string]int{}
+		for n := 0; ; n++ {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				return
 			}
-			continue
+			line, _ := r.FieldPos(0)
+			if n >= MaxImportLines {
+				fail(line, ImportError{Detail: fmt.Sprintf("only %d lines are imported at a time; split the file and import the rest", MaxImportLines)})
+				return
+			}
+			if err != nil {
+				if !fail(line, ImportError{Detail: "not a CSV line: " + err.Error()}) {
+					return
+				}
+				continue
+			}
+			if len(rec) != len(cols) {
+				if !fail(line, ImportError{Detail: fmt.Sprintf("has %d fields; the header has %d", len(rec), len(cols))}) {
+					return
+				}
+				continue
+			}
+			if isBlank(rec) {
+				continue
+			}
+			c, err := importCase(cols, rec)
+			if err != nil {
+				if !fail(line, NewImportError(line, err)) {
+					return
+				}
+				continue
+			}
+			key := string(c.Platform) + "\x00" + c.ExternalID
+			if first, dup := seen[key]; dup {
+				if !fail(line, ImportError{Field: "external_id",
+					Detail: fmt.Sprintf("repeats line %d (same platform and external_id); not imported twice", first)}) {
+					return
+				}
+				continue
+			}
+			seen[key] = line
+			if !yield(ImportLine{Line: line, Case: c}) {
+				return
+			}
 		}
-		rep.Created++
-	}
-	return rep, nil
+	}, nil
 }
 
 func importHeader(header []string) ([]string, error) {
@@ -232,7 +241,9 @@ func parseImportTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("bad time")
 }
 
-func lineError(line int, err error) ImportError {
+// NewImportError reports err about one line of an export: a domain error's
+// message, and its field named as the export's column.
+func NewImportError(line int, err error) ImportError {
 	var e *Error
 	if errors.As(err, &e) {
 		field := e.Field

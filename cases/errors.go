@@ -1,5 +1,6 @@
-// Package cases holds Redress's domain: cases, their event ledger, evidence,
-// users and the PostgreSQL store that keeps them.
+// Package cases is Redress's domain vocabulary: cases and their hash-chained
+// ledger, evidence, people, reminders and webhooks, with their invariants and
+// the one error type. It holds no SQL; package cases/store keeps it.
 package cases
 
 import (
@@ -79,14 +80,4 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return Internal
-}
-
-// ErrorMessage returns the human-readable message of err; foreign errors
-// give a generic text so that internals never reach a user.
-func ErrorMessage(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "internal error"
 }

@@ -161,14 +161,17 @@ type Evidence struct {
 	SignedAt    *time.Time    `json:"signed_at,omitempty"`
 	StatusLines *[]StatusLine `json:"status_lines,omitempty"`
 
-	content content
+	// Content is where the store keeps the item's bytes; it never leaves
+	// the server.
+	Content EvidenceContent `json:"-"`
 }
 
-// content is where an item's bytes are: inline, or in a blob's chunks.
-type content struct {
-	body      *string
-	uploadID  int64
-	chunkSize int
+// EvidenceContent is where an item's bytes are: inline in Body, or in the
+// chunks of a stored file.
+type EvidenceContent struct {
+	Body      *string
+	UploadID  int64
+	ChunkSize int
 }
 
 // EvidenceInput is new evidence as a client sends it. Empty values count as
@@ -332,4 +335,14 @@ func CheckFileName(name string) error {
 		}
 	}
 	return nil
+}
+
+// EvidencePack is a case's evidence as one consistent snapshot, with the
+// case's ledger head at that moment, for a packet handed to a marketplace.
+type EvidencePack struct {
+	CaseID     int64
+	CaseRef    string
+	LedgerSeq  int64
+	LedgerHead string
+	Items      []Evidence
 }

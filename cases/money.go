@@ -1,7 +1,6 @@
 package cases
 
 import (
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -105,9 +104,6 @@ type MoneyInput struct {
 func (in MoneyInput) Parse(field string) (Money, error) {
 	return ParseMoney(field, in.Amount, in.Currency)
 }
-
-// NumericValue is the amount as a database numeric literal.
-func (m Money) NumericValue() driver.Value { return m.Amount() }
 
 // UnmarshalJSON reads {"amount":"12.50","currency":"CNY"}, validating it.
 func (m *Money) UnmarshalJSON(b []byte) error {

@@ -95,3 +95,10 @@ type DeliveryResult struct {
 	GaveUp    int // deliveries that ran out of attempts
 	Cancelled int // deliveries whose webhook was disabled
 }
+
+// DeliveryFilter selects a page of a webhook's deliveries.
+type DeliveryFilter struct {
+	Status DeliveryStatus
+	Limit  int
+	Cursor string
+}

@@ -45,10 +45,10 @@ const (
 	keyBytes  = 32
 )
 
-// passwords hashes and verifies passwords with argon2id. Each hash holds
+// Passwords hashes and verifies passwords with argon2id. Each hash holds
 // Memory KiB for its duration, so a semaphore bounds how many run at once:
 // a burst of sign-ins queues instead of exhausting the machine's memory.
-type passwords struct {
+type Passwords struct {
 	params PasswordParams
 	slots  chan struct{}
 	// dummy is a hash of a random password, verified against when the email
@@ -56,14 +56,15 @@ type passwords struct {
 	dummy string
 }
 
-func newPasswords(p PasswordParams) *passwords {
-	pw := &passwords{params: p, slots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
+// NewPasswords returns a hasher that hashes new passwords under p.
+func NewPasswords(p PasswordParams) *Passwords {
+	pw := &Passwords{params: p, slots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	pw.dummy = pw.encode(randomBytes(24), randomBytes(saltBytes), p)
 	return pw
 }
 
-// hash returns the PHC string of password under the current parameters.
-func (pw *passwords) hash(ctx context.Context, password string) (string, error) {
+// Hash returns the PHC string of password under the current parameters.
+func (pw *Passwords) Hash(ctx context.Context, password string) (string, error) {
 	if err := pw.acquire(ctx); err != nil {
 		return "", err
 	}
@@ -71,9 +72,9 @@ func (pw *passwords) hash(ctx context.Context, password string) (string, error) 
 	return pw.encode([]byte(password), randomBytes(saltBytes), pw.params), nil
 }
 
-// verify reports whether password matches the PHC string encoded, and
+// Verify reports whether password matches the PHC string encoded, and
 // whether the hash should be replaced because the parameters changed.
-func (pw *passwords) verify(ctx context.Context, encoded, password string) (ok, stale bool, err error) {
+func (pw *Passwords) Verify(ctx context.Context, encoded, password string) (ok, stale bool, err error) {
 	p, salt, key, err := decodePHC(encoded)
 	if err != nil {
 		return false, false, Internalf(err, "stored password hash is unreadable")
@@ -86,13 +87,14 @@ func (pw *passwords) verify(ctx context.Context, encoded, password string) (ok, 
 	return subtle.ConstantTimeCompare(got, key) == 1, p != pw.params, nil
 }
 
-// verifyDummy spends the time of one verification and fails.
-func (pw *passwords) verifyDummy(ctx context.Context, password string) error {
-	_, _, err := pw.verify(ctx, pw.dummy, password)
+// VerifyDummy spends the time of one verification and fails: the answer to
+// an unknown email takes as long as a wrong password.
+func (pw *Passwords) VerifyDummy(ctx context.Context, password string) error {
+	_, _, err := pw.Verify(ctx, pw.dummy, password)
 	return err
 }
 
-func (pw *passwords) acquire(ctx context.Context) error {
+func (pw *Passwords) acquire(ctx context.Context) error {
 	select {
 	case pw.slots <- struct{}{}:
 		return nil
@@ -101,9 +103,9 @@ func (pw *passwords) acquire(ctx context.Context) error {
 	}
 }
 
-func (pw *passwords) release() { <-pw.slots }
+func (pw *Passwords) release() { <-pw.slots }
 
-func (pw *passwords) encode(password, salt []byte, p PasswordParams) string {
+func (pw *Passwords) encode(password, salt []byte, p PasswordParams) string {
 	key := argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyBytes)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
@@ -141,11 +143,11 @@ func decodePHC(s string) (PasswordParams, []byte, []byte, error) {
 	return p, salt, key, nil
 }
 
-// normalizePassword checks a new password and returns it in NFKC, the form
+// NormalizePassword checks a new password and returns it in NFKC, the form
 // in which it is hashed and later verified. NFKC makes a password typed
 // with a Chinese input method's full-width characters match its half-width
 // form. The field names the input at fault.
-func normalizePassword(field, s string) (string, error) {
+func NormalizePassword(field, s string) (string, error) {
 	if s == "" {
 		return "", FieldError(field, "is required")
 	}
@@ -163,10 +165,10 @@ func normalizePassword(field, s string) (string, error) {
 	return s, nil
 }
 
-// normalizeLoginPassword puts a password typed at sign-in into the form
+// NormalizeLoginPassword puts a password typed at sign-in into the form
 // new passwords are hashed in. Length rules apply only to new passwords:
 // a wrong password is simply wrong.
-func normalizeLoginPassword(s string) string { return norm.NFKC.String(s) }
+func NormalizeLoginPassword(s string) string { return norm.NFKC.String(s) }
 
 // randomBytes returns n bytes from the operating system's CSPRNG.
 func randomBytes(n int) []byte {

@@ -8,27 +8,27 @@ import (
 
 func TestPasswordHashRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	pw := newPasswords(InsecureTestPasswordParams())
-	h, err := pw.hash(ctx, "correct horse battery")
+	pw := NewPasswords(InsecureTestPasswordParams())
+	h, err := pw.Hash(ctx, "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Fatalf("not a PHC argon2id string: %s", h)
 	}
-	if ok, stale, err := pw.verify(ctx, h, "correct horse battery"); !ok || stale || err != nil {
+	if ok, stale, err := pw.Verify(ctx, h, "correct horse battery"); !ok || stale || err != nil {
 		t.Fatalf("verify right password = %v, %v, %v", ok, stale, err)
 	}
-	if ok, _, _ := pw.verify(ctx, h, "correct horse batterY"); ok {
+	if ok, _, _ := pw.Verify(ctx, h, "correct horse batterY"); ok {
 		t.Fatal("wrong password verified")
 	}
-	h2, _ := pw.hash(ctx, "correct horse battery")
+	h2, _ := pw.Hash(ctx, "correct horse battery")
 	if h2 == h {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
 	t.Run("StaleWhenParametersChange", func(t *testing.T) {
-		stronger := newPasswords(PasswordParams{Memory: 128, Time: 2, Threads: 1})
-		if ok, stale, _ := stronger.verify(ctx, h, "correct horse battery"); !ok || !stale {
+		stronger := NewPasswords(PasswordParams{Memory: 128, Time: 2, Threads: 1})
+		if ok, stale, _ := stronger.Verify(ctx, h, "correct horse battery"); !ok || !stale {
 			t.Fatalf("old hash under new params: ok %v stale %v", ok, stale)
 		}
 	})
@@ -42,13 +42,13 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 
 func TestFullWidthPasswordMatchesHalfWidth(t *testing.T) {
 	ctx := context.Background()
-	pw := newPasswords(InsecureTestPasswordParams())
-	set, err := normalizePassword("password", "Ｐａｓｓｗｏｒｄ１２３")
+	pw := NewPasswords(InsecureTestPasswordParams())
+	set, err := NormalizePassword("password", "Ｐａｓｓｗｏｒｄ１２３")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := pw.hash(ctx, set)
-	if ok, _, _ := pw.verify(ctx, h, normalizeLoginPassword("Password123")); !ok {
+	h, _ := pw.Hash(ctx, set)
+	if ok, _, _ := pw.Verify(ctx, h, NormalizeLoginPassword("Password123")); !ok {
 		t.Fatal("a password typed in full-width does not match its half-width form")
 	}
 }

@@ -66,8 +66,8 @@ type NewUser struct {
 	Password    string   `json:"password"`
 }
 
-// normalize validates n and returns it in the form that is stored.
-func (n NewUser) normalize() (NewUser, error) {
+// Normalize validates n and returns it in the form that is stored.
+func (n NewUser) Normalize() (NewUser, error) {
 	var err error
 	if n.Email, err = NormalizeEmail(n.Email); err != nil {
 		return n, err
@@ -90,7 +90,7 @@ func (n NewUser) normalize() (NewUser, error) {
 	if err := ValidateTimeZone(n.TimeZone); err != nil {
 		return n, err
 	}
-	if n.Password, err = normalizePassword("password", n.Password); err != nil {
+	if n.Password, err = NormalizePassword("password", n.Password); err != nil {
 		return n, err
 	}
 	return n, nil
@@ -116,8 +116,8 @@ type ProfileChanges struct {
 	TimeZone    *string   `json:"time_zone"`
 }
 
-// normalize validates c and returns it in the form that is stored.
-func (c UserChanges) normalize() (UserChanges, error) {
+// Normalize validates c and returns it in the form that is stored.
+func (c UserChanges) Normalize() (UserChanges, error) {
 	if c.Email != nil {
 		e, err := NormalizeEmail(*c.Email)
 		if err != nil {
@@ -128,13 +128,13 @@ func (c UserChanges) normalize() (UserChanges, error) {
 	if c.Role != nil && !c.Role.Valid() {
 		return c, FieldError("role", "must be one of agent, supervisor, admin")
 	}
-	p, err := ProfileChanges{DisplayName: c.DisplayName, Language: c.Language, TimeZone: c.TimeZone}.normalize()
+	p, err := ProfileChanges{DisplayName: c.DisplayName, Language: c.Language, TimeZone: c.TimeZone}.Normalize()
 	if err != nil {
 		return c, err
 	}
 	c.DisplayName = p.DisplayName
 	if c.Password != nil {
-		pw, err := normalizePassword("password", *c.Password)
+		pw, err := NormalizePassword("password", *c.Password)
 		if err != nil {
 			return c, err
 		}
@@ -143,8 +143,8 @@ func (c UserChanges) normalize() (UserChanges, error) {
 	return c, nil
 }
 
-// normalize validates p and returns it in the form that is stored.
-func (p ProfileChanges) normalize() (ProfileChanges, error) {
+// Normalize validates p and returns it in the form that is stored.
+func (p ProfileChanges) Normalize() (ProfileChanges, error) {
 	if p.DisplayName != nil {
 		n, err := normalizeDisplayName(*p.DisplayName)
 		if err != nil {
@@ -232,4 +232,19 @@ func ValidateTimeZone(name string) error {
 		return FieldError("time_zone", "%q is not an IANA time zone", name)
 	}
 	return nil
+}
+
+// UserFilter selects a page of users in id order.
+type UserFilter struct {
+	Active *bool  // nil for all
+	Limit  int    // 1 to 200; 0 means 50
+	Cursor string // from the previous page's NextCursor
+}
+
+// Person is a colleague as every signed-in user may see them: enough to
+// assign a case or hand work over, nothing more.
+type Person struct {
+	ID          int64  `json:"id" db:"id"`
+	DisplayName string `json:"display_name" db:"display_name"`
+	Role        Role   `json:"role" db:"role"`
 }

@@ -51,7 +51,7 @@ func TestValidateTimeZone(t *testing.T) {
 }
 
 func TestNewUserDefaultsAndLimits(t *testing.T) {
-	n, err := NewUser{Email: "a@example.com", DisplayName: " A ", Role: RoleAgent, Password: "0123456789"}.normalize()
+	n, err := NewUser{Email: "a@example.com", DisplayName: " A ", Role: RoleAgent, Password: "0123456789"}.Normalize()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +59,13 @@ func TestNewUserDefaultsAndLimits(t *testing.T) {
 		t.Fatalf("defaults %+v", n)
 	}
 	// Passwords are counted in characters, not bytes: ten Chinese characters are enough.
-	if _, err := normalizePassword("password", "密码密码密码密码密码"); err != nil {
+	if _, err := NormalizePassword("password", "密码密码密码密码密码"); err != nil {
 		t.Fatalf("ten CJK characters refused: %v", err)
 	}
-	if _, err := normalizePassword("password", "密码密码密码密码密"); err == nil {
+	if _, err := NormalizePassword("password", "密码密码密码密码密"); err == nil {
 		t.Fatal("nine characters accepted")
 	}
-	if _, err := normalizePassword("password", strings.Repeat("x", 256)); err != nil {
+	if _, err := NormalizePassword("password", strings.Repeat("x", 256)); err != nil {
 		t.Fatalf("256 characters refused: %v", err)
 	}
 }

@@ -81,7 +81,7 @@ func (in WebhookInput) Webhook() (Webhook, error) {
 	if w.Language == "" {
 		w.Language = DefaultLanguage
 	}
-	return w.normalize()
+	return w.Normalize()
 }
 
 // WebhookPatch changes some of a webhook's fields; nil means unchanged. An
@@ -119,13 +119,13 @@ func (p WebhookPatch) Apply(w Webhook) (Webhook, error) {
 	if p.Active != nil {
 		w.Active = *p.Active
 	}
-	return w.normalize()
+	return w.Normalize()
 }
 
-// normalize checks every field and returns the webhook as it is stored.
+// Normalize checks every field and returns the webhook as it is stored.
 // Whether the URL's host may be reached is the HTTP layer's check (it
 // resolves the name); this one is about the text.
-func (w Webhook) normalize() (Webhook, error) {
+func (w Webhook) Normalize() (Webhook, error) {
 	w.Name = strings.TrimSpace(w.Name)
 	if w.Name == "" {
 		return w, FieldError("name", "name is required")

@@ -1,6 +1,7 @@
 package cases_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestWebhookInputValidation(t *testing.T) {
 			tt.edit(&in)
 			_, err := in.Webhook()
 			var e *cases.Error
-			if !asErr(err, &e) || e.Code != cases.Invalid || e.Field != tt.field {
+			if !errors.As(err, &e) || e.Code != cases.Invalid || e.Field != tt.field {
 				t.Fatalf("got %v, want invalid %s", err, tt.field)
 			}
 		})

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // The two benchmarks below measure the cost of bearer-token
@@ -26,7 +27,7 @@ func BenchmarkHealthz(b *testing.B) {
 
 func BenchmarkMeWithBearerToken(b *testing.B) {
 	db, srv := newBenchServer(b)
-	people := cases.NewPeople(db, testAccessPolicy())
+	people := store.NewPeople(db, testAccessPolicy())
 	u, err := people.CreateUser(context.Background(), cases.NewUser{
 		Email: "bench@example.com", DisplayName: "Bench", Role: cases.RoleAgent, Password: testPassword,
 	})
@@ -41,7 +42,7 @@ func BenchmarkMeWithBearerToken(b *testing.B) {
 }
 
 // newBenchServer is a server whose pool is sized as in production
-// (cases.Open) and whose log goes nowhere, so that neither the test pool's
+// (store.Open) and whose log goes nowhere, so that neither the test pool's
 // defaults nor a growing buffer skews the figures.
 func newBenchServer(b *testing.B) (*sqlx.DB, http.Handler) {
 	db, srv := newServerLoggingTo(b, nil, io.Discard)

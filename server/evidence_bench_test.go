@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // BenchmarkUpload20MiB uploads a 20 MiB photo through the real router and
@@ -27,7 +28,7 @@ import (
 func BenchmarkUpload20MiB(b *testing.B) {
 	const size = 20 << 20
 	db, srv, _ := newServer(b, nil)
-	people := cases.NewPeople(db, testAccessPolicy())
+	people := store.NewPeople(db, testAccessPolicy())
 	u, err := people.CreateUser(context.Background(), cases.NewUser{
 		Email: "upload-bench@example.com", DisplayName: "Bench", Role: cases.RoleAgent, Password: testPassword,
 	})

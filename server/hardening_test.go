@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // TestTextPostgreSQLCannotStoreIs400 sends bytes PostgreSQL refuses (NUL,
@@ -50,7 +51,7 @@ func TestTextPostgreSQLCannotStoreIs400(t *testing.T) {
 			"Content-Type", "application/json", "If-Match", etag), http.StatusBadRequest, "review.text")
 	})
 	t.Run("NothingChanged", func(t *testing.T) {
-		evs, err := cases.NewStore(e.db).Events(context.Background(), cs.ID)
+		evs, err := store.New(e.db).Events(context.Background(), cs.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +84,7 @@ func TestContractEdges(t *testing.T) {
 		cs, _ := createCase(t, agent)
 		wantProblem(t, agent.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/assignment", `{}`,
 			"Content-Type", "application/json"), http.StatusUnprocessableEntity, "assignee_id")
-		got, err := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		got, err := store.New(e.db).Get(context.Background(), cs.ID)
 		if err != nil || got.AssigneeID != nil || got.Version != cs.Version {
 			t.Fatalf("the case changed: %+v, %v", got, err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/migrations"
 	"redress/server/actions"
 	"redress/server/api"
@@ -60,10 +61,13 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		return nil, err
 	}
 	policy := workflows.DefaultPolicy()
-	store := cases.NewStore(db)
-	people := cases.NewPeople(db, o.access)
-	inbox := cases.NewNotifications(db)
-	ops := actions.NewCases(store, policy)
+	if err := policy.Validate(); err != nil {
+		return nil, err
+	}
+	caseStore := store.New(db)
+	people := store.NewPeople(db, o.access)
+	inbox := store.NewNotifications(db)
+	ops := actions.NewCases(caseStore, policy)
 	catalogue, err := i18n.New()
 	if err != nil {
 		return nil, err
@@ -71,12 +75,14 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
 	s.metrics = newMetrics(db.DB)
 	s.gate = auth.New(people, cfg, log)
-	hooks := cases.NewWebhooks(db)
+	hooks := store.NewWebhooks(db)
 	s.sender = webhook.NewSender(hooks, cfg.AllowPrivateWebhooks, log, s.metrics.registry)
-	s.work = schedule.New(cfg, db, log, s.sender, catalogue.Reminder, s.metrics.registry)
-	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox, Hooks: hooks,
+	if s.work, err = schedule.New(cfg, db, log, s.sender, catalogue.Reminder, s.metrics.registry); err != nil {
+		return nil, err
+	}
+	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
-	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: store, People: people, Inbox: inbox,
+	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
 		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)

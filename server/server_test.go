@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/cases/testdb"
 	"redress/server"
 	"redress/server/config"
@@ -44,7 +45,7 @@ type env struct {
 	db     *sqlx.DB
 	srv    *server.Server
 	logs   *syncBuffer
-	people *cases.People // the same store the server uses, for arranging users
+	people *store.People // the same store the server uses, for arranging users
 }
 
 // testAccessPolicy is the production sign-in policy with password hashing
@@ -73,7 +74,7 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, vars map[string]string) *env {
 	t.Helper()
 	db, srv, logs := newServer(t, vars)
-	return &env{t: t, db: db, srv: srv, logs: logs, people: cases.NewPeople(db, testAccessPolicy())}
+	return &env{t: t, db: db, srv: srv, logs: logs, people: store.NewPeople(db, testAccessPolicy())}
 }
 
 // newServer builds a server on a fresh database, for tests and benchmarks.

@@ -14,6 +14,7 @@ import (
 	"github.com/lib/pq"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // BenchmarkQueuePage measures the server time of the queue pages with
@@ -24,7 +25,7 @@ import (
 //	go test -run '^$' -bench QueuePage -benchtime 200x ./server/
 func BenchmarkQueuePage(b *testing.B) {
 	db, h := newBenchServer(b)
-	people := cases.NewPeople(db, testAccessPolicy())
+	people := store.NewPeople(db, testAccessPolicy())
 	ctx := context.Background()
 	var agents []int64
 	var agent, lead cases.User

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // walkStep is one move made from the case page: the form's fields and
@@ -33,7 +34,7 @@ func (b *browserEnv) walk(caseID int64, steps []walkStep, stateLabel map[cases.S
 		if got := b.text("#case-state"); got != stateLabel[st.want] {
 			b.fail("after the move the page shows state %q, want %q", got, stateLabel[st.want])
 		}
-		cs, err := cases.NewStore(b.db).Get(context.Background(), caseID)
+		cs, err := store.New(b.db).Get(context.Background(), caseID)
 		if err != nil {
 			b.t.Fatal(err)
 		}
@@ -341,7 +342,7 @@ func TestBrowserSupervisorVoidsEvidence(t *testing.T) {
 	b.click(item + " details.void button[type=submit]")
 	b.wantText(item, "Void", "Pasted from the wrong conversation", "Lee Lead")
 	b.wantText("#timeline", "Evidence voided")
-	got, err := cases.NewStore(b.db).GetEvidence(context.Background(), ev.ID)
+	got, err := store.New(b.db).GetEvidence(context.Background(), ev.ID)
 	if err != nil || !got.Voided || got.VoidReason != "Pasted from the wrong conversation" {
 		b.fail("evidence after the void: %+v, %v", got, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // page sends a browser's request to a web page: the session cookie, and
@@ -86,7 +87,7 @@ func (e *env) caseAs(u cases.User, assignee *int64, edit func(*cases.CaseInput))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	cs, err := cases.NewStore(e.db).Create(cases.WithActor(context.Background(), u.Actor()), nc, 30*time.Minute)
+	cs, err := store.New(e.db).Create(cases.WithActor(context.Background(), u.Actor()), nc, 30*time.Minute)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestTransitionForm(t *testing.T) {
 	}
 	unchanged := func(t *testing.T) {
 		t.Helper()
-		got, err := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		got, err := store.New(e.db).Get(context.Background(), cs.ID)
 		if err != nil || got.State != cases.StateRespond || got.Version != cs.Version || e.events(cs.ID) != 1 {
 			t.Fatalf("a refused move changed the case: %+v %v", got, err)
 		}
@@ -305,7 +306,7 @@ func TestTransitionForm(t *testing.T) {
 	t.Run("AcceptedMoveRedirects", func(t *testing.T) {
 		rec := e.page(b, "POST", path, move(cs.Version, url.Values{"first_response": {"您好，马上为您核实"}}))
 		wantRedirect(t, rec, "/cases/"+strconv.FormatInt(cs.ID, 10)+"?done=moved")
-		got, _ := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		got, _ := store.New(e.db).Get(context.Background(), cs.ID)
 		if got.State != cases.StateListen || got.FirstResponse != "您好，马上为您核实" {
 			t.Fatalf("case %+v", got)
 		}
@@ -334,7 +335,7 @@ func TestCasePageShowsTheProtocol(t *testing.T) {
 		t.Error("a case in respond offers the apology skip")
 	}
 	t.Run("SkipIsBlockedWithoutEvidence", func(t *testing.T) {
-		st := cases.NewStore(e.db)
+		st := store.New(e.db)
 		ctx := cases.WithActor(context.Background(), u.Actor())
 		if _, err := e.db.Exec(`UPDATE cases SET state = 'listen', first_response = 'hi' WHERE id = $1`, cs.ID); err != nil {
 			t.Fatal(err)
@@ -473,7 +474,7 @@ func TestNewCaseForm(t *testing.T) {
 			t.Fatalf("%d %s", rec.Code, rec.Header().Get("Location"))
 		}
 		var cs cases.Case
-		page, err := cases.NewStore(e.db).List(cases.WithActor(context.Background(), u.Actor()), cases.Filter{})
+		page, err := store.New(e.db).List(cases.WithActor(context.Background(), u.Actor()), cases.Filter{})
 		if err != nil || len(page.Items) != 1 {
 			t.Fatalf("%v %v", page, err)
 		}
@@ -518,7 +519,7 @@ func TestEvidenceForms(t *testing.T) {
 		return e.do("POST", path, body, "Cookie", "redress_session="+b.cookie, "Content-Type", ct)
 	}
 	items := func() int {
-		list, err := cases.NewStore(e.db).ListEvidence(context.Background(), cs.ID)
+		list, err := store.New(e.db).ListEvidence(context.Background(), cs.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -543,7 +544,7 @@ func TestEvidenceForms(t *testing.T) {
 		if rec.Code != http.StatusSeeOther {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
-		list, _ := cases.NewStore(e.db).ListEvidence(context.Background(), cs.ID)
+		list, _ := store.New(e.db).ListEvidence(context.Background(), cs.ID)
 		shanghai, _ := time.LoadLocation("Asia/Shanghai")
 		if got := list[len(list)-1]; got.SignedAt == nil || !got.SignedAt.Equal(time.Date(2026, 11, 20, 10, 1, 0, 0, shanghai)) {
 			t.Errorf("signed at %v", got.SignedAt)
@@ -568,7 +569,7 @@ func TestEvidenceForms(t *testing.T) {
 		wantHTML(t, e.page(b, "POST", path, url.Values{"text": {"   "}}), http.StatusUnprocessableEntity, "Please check this.")
 	})
 	t.Run("VoidIsForSupervisors", func(t *testing.T) {
-		list, _ := cases.NewStore(e.db).ListEvidence(context.Background(), cs.ID)
+		list, _ := store.New(e.db).ListEvidence(context.Background(), cs.ID)
 		void := "/evidence/" + strconv.FormatInt(list[0].ID, 10) + "/void"
 		wantHTML(t, e.page(b, "POST", void, url.Values{"reason": {"x"}}), http.StatusForbidden)
 		_, sup := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
@@ -683,7 +684,7 @@ func TestRemedyAndAssignmentForms(t *testing.T) {
 	cs := e.caseAs(agent, nil, nil)
 	id := strconv.FormatInt(cs.ID, 10)
 	current := func() cases.Case {
-		got, err := cases.NewStore(e.db).Get(context.Background(), cs.ID)
+		got, err := store.New(e.db).Get(context.Background(), cs.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,8 +1,8 @@
 -- case page: GET /api/v1/cases/{id} and GET /api/v1/cases/{id}/events for
--- a random case, each request with its token look-up (cases.Store.Get,
--- cases.Store.Events).
+-- a random case, each request with its token look-up (store.Store.Get,
+-- store.Store.Events).
 \set id random(1, :max_id)
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -17,7 +17,7 @@ SELECT c.id, c.ref, c.external_id, c.platform, c.shop, c.order_ref, c.order_amou
 	c.version, c.created_at, c.updated_at, c.closed_at,
 	(c.state <> 'closed' AND c.due_at < now()) AS overdue
 	FROM cases c WHERE c.id = :id;
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

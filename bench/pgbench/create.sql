@@ -1,10 +1,10 @@
--- create case: POST /api/v1/cases, the statements of cases.Store.Create.
+-- create case: POST /api/v1/cases, the statements of store.Store.Create.
 -- The texts come from the seed's generator (-D); the external id is unique
 -- per run, client and transaction. The event's hash is computed in SQL
 -- (bench.event_hash) so that the ledger stays verifiable; Redress computes
 -- it in Go.
 \set i :i + 1
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

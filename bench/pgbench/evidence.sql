@@ -1,12 +1,12 @@
 -- add chat excerpt: POST /api/v1/cases/{id}/evidence with JSON
--- {"kind":"chat_excerpt","text":…}, the statements of cases.Store.AddEvidence
+-- {"kind":"chat_excerpt","text":…}, the statements of store.Store.AddEvidence
 -- on a case in listen (so the abuse-evidence check runs too). The case is
 -- a random one of bench.evidence_picks; the text is unique per transaction.
 -- Redress hashes the text and parses the chat lines in Go; here the hash is
 -- computed in SQL and the lines are the generator's (-D chat_lines).
 \set k random(1, :npicks)
 \set i :i + 1
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

@@ -1,5 +1,5 @@
 -- queue page: GET /api/v1/cases?state=S&assignee_id=A&limit=50&cursor=C, the
--- query of cases.Store.List: one agent's cases in one open state, due
+-- query of store.Store.List: one agent's cases in one open state, due
 -- first, 50 rows (and one more to know there is a next page) after a
 -- keyset position. Agent, state and position are drawn as Redress's load
 -- generator draws them: uniformly, the position's time between the 5th and
@@ -7,7 +7,7 @@
 \set a random(:agent_min, :agent_max)
 \set s random(1, 5)
 \set t random(:t_min, :t_max)
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

@@ -1,10 +1,10 @@
 -- search: GET /api/v1/cases?q=<a Chinese word>&limit=50, the query of
--- cases.Store.List with cases.SearchQuery's tsquery over every case, due
+-- store.Store.List with store.SearchQuery's tsquery over every case, due
 -- first: open and closed cases read apart and merged (cases.listQuery). The
 -- word is drawn uniformly from the same list as Redress's (-D words: the
 -- tsqueries, separated by spaces).
 \set w random(1, :nwords)
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

@@ -1,10 +1,10 @@
 -- transition: POST /api/v1/cases/{id}/transitions, respond -> listen with a
--- first response and If-Match: the statements of cases.Store.Change.
+-- first response and If-Match: the statements of store.Store.Change.
 -- Each transaction takes the next case of bench.transition_picks (cases in
 -- respond set aside for pgbench, disjoint from Redress's), looked up inside
 -- the locking SELECT. The event is inserted before the UPDATE here only
 -- because the UPDATE needs its hash, which pgbench computes in SQL.
--- The bearer token's look-up (cases.People.ResolveToken; a prepared statement in Redress).
+-- The bearer token's look-up (store.People.ResolveToken; a prepared statement in Redress).
 SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute',
 	u.id, u.email, u.display_name, u.role, u.language, u.time_zone, u.active, u.created_at, u.updated_at
 	FROM api_tokens t JOIN users u ON u.id = t.user_id

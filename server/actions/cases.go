@@ -15,17 +15,18 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/workflows"
 )
 
 // Cases are the operations on cases.
 type Cases struct {
-	store  *cases.Store
+	store  *store.Store
 	policy workflows.Policy
 }
 
 // NewCases returns the case operations on store under policy.
-func NewCases(store *cases.Store, policy workflows.Policy) *Cases {
+func NewCases(store *store.Store, policy workflows.Policy) *Cases {
 	return &Cases{store: store, policy: policy}
 }
 

@@ -6,7 +6,7 @@ package api
 import (
 	"log/slog"
 
-	"redress/cases"
+	"redress/cases/store"
 	"redress/server/actions"
 	"redress/server/auth"
 	"redress/server/config"
@@ -18,10 +18,10 @@ import (
 type Deps struct {
 	Config  config.Config
 	Log     *slog.Logger
-	Store   *cases.Store
-	People  *cases.People
-	Inbox   *cases.Notifications
-	Hooks   *cases.Webhooks
+	Store   *store.Store
+	People  *store.People
+	Inbox   *store.Notifications
+	Hooks   *store.Webhooks
 	Actions *actions.Cases
 	Gate    *auth.Gate
 	Sender  *webhook.Sender
@@ -32,10 +32,10 @@ type Deps struct {
 type deps struct {
 	cfg    config.Config
 	log    *slog.Logger
-	store  *cases.Store
-	people *cases.People
-	inbox  *cases.Notifications
-	hooks  *cases.Webhooks
+	store  *store.Store
+	people *store.People
+	inbox  *store.Notifications
+	hooks  *store.Webhooks
 	ops    *actions.Cases
 	gate   *auth.Gate
 	sender *webhook.Sender

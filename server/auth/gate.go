@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/config"
 )
 
@@ -45,13 +46,13 @@ func (l Level) Allows(role cases.Role) bool {
 
 // Gate authenticates requests and enforces each route's access level.
 type Gate struct {
-	people *cases.People
+	people *store.People
 	cfg    config.Config
 	log    *slog.Logger
 }
 
 // New returns the Gate of people's sessions and tokens.
-func New(people *cases.People, cfg config.Config, log *slog.Logger) *Gate {
+func New(people *store.People, cfg config.Config, log *slog.Logger) *Gate {
 	return &Gate{people: people, cfg: cfg, log: log}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // Sign-in throttling lives in the store (counters in PostgreSQL, shared by
@@ -54,5 +55,5 @@ func accountTag(email string) string {
 	if err != nil {
 		return "invalid"
 	}
-	return hex.EncodeToString(cases.AccountKey(norm)[:8])
+	return hex.EncodeToString(store.AccountKey(norm)[:8])
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/workflows"
 )
 
@@ -39,7 +40,7 @@ func Users() []User {
 // users and a few hundred cases across platforms, kinds and states, walked
 // through the protocol so that their ledgers are real. It returns false
 // without changing anything when the demo users exist already.
-func Load(ctx context.Context, db *sqlx.DB, people *cases.People, policy workflows.Policy, n int, out io.Writer) (bool, error) {
+func Load(ctx context.Context, db *sqlx.DB, people *store.People, policy workflows.Policy, n int, out io.Writer) (bool, error) {
 	var exists bool
 	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = $1)`, Users()[0].Email); err != nil {
 		return false, fmt.Errorf("demo: %w", err)
@@ -58,7 +59,7 @@ func Load(ctx context.Context, db *sqlx.DB, people *cases.People, policy workflo
 	}
 	agents := users[2:]
 	sup := users[1]
-	store := cases.NewStore(db)
+	store := store.New(db)
 	rng := rand.New(rand.NewPCG(20261124, 7))
 	for i := range n {
 		d := demoCase(rng, i)
@@ -96,7 +97,7 @@ func PrintUsers(out io.Writer) {
 }
 
 // walkDemoCase moves a case a random number of steps along the protocol.
-func walkDemoCase(agentCtx, supCtx context.Context, store *cases.Store, policy workflows.Policy, rng *rand.Rand, c cases.Case) error {
+func walkDemoCase(agentCtx, supCtx context.Context, store *store.Store, policy workflows.Policy, rng *rand.Rand, c cases.Case) error {
 	steps := rng.IntN(7) // 0..6: how far this case got
 	zh := rng.IntN(3) > 0
 	t := func(zhText, enText string) string {
@@ -158,7 +159,7 @@ func walkDemoCase(agentCtx, supCtx context.Context, store *cases.Store, policy w
 	return nil
 }
 
-func demoApprove(agentCtx, supCtx context.Context, store *cases.Store, policy workflows.Policy, id int64, r workflows.RemedyInput) error {
+func demoApprove(agentCtx, supCtx context.Context, store *store.Store, policy workflows.Policy, id int64, r workflows.RemedyInput) error {
 	facts := func(f cases.Facts) workflows.Facts {
 		return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID}
 	}

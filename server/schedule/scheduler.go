@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/config"
 	"redress/server/webhook"
 	"redress/workflows"
@@ -38,7 +39,7 @@ type Work struct {
 	cfg     config.Config
 	db      *sqlx.DB
 	log     *slog.Logger
-	store   *cases.Reminders
+	store   *store.Reminders
 	policy  workflows.ReminderPolicy
 	sender  *webhook.Sender
 	metrics *reminderMetrics
@@ -46,19 +47,24 @@ type Work struct {
 }
 
 // New returns the background work of cfg on db, with its metrics on reg.
-// Reminders are worded by message, in each reader's language.
+// Reminders are worded by message, in each reader's language. A reminder
+// policy the configuration makes invalid stops it here, at start.
 func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sender,
-	message func(cases.Notice, cases.Reader) string, reg prometheus.Registerer) *Work {
+	message func(cases.Notice, cases.Reader) string, reg prometheus.Registerer) (*Work, error) {
+	policy := workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead}
+	if err := policy.Validate(); err != nil {
+		return nil, fmt.Errorf("reminder policy: %w", err)
+	}
 	return &Work{
 		cfg:     cfg,
 		db:      db,
 		log:     log,
-		store:   cases.NewReminders(db),
-		policy:  workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead},
+		store:   store.NewReminders(db),
+		policy:  policy,
 		sender:  sender,
 		metrics: newReminderMetrics(reg),
 		message: message,
-	}
+	}, nil
 }
 
 // sweepPlan is the reminder policy as a sweep runs it: messages in the

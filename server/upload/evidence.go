@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/auth"
 )
 
@@ -115,7 +116,7 @@ func ParseTime(field, s string, loc *time.Location) (*time.Time, error) {
 // holds everything until the fields check out; any failure, a client that
 // disconnects included, rolls it all back. It returns the text fields as
 // typed, so a form can show them again on a refusal.
-func Evidence(c echo.Context, store *cases.Store, caseID int64, o Options) (cases.Evidence, url.Values, error) {
+func Evidence(c echo.Context, store *store.Store, caseID int64, o Options) (cases.Evidence, url.Values, error) {
 	req := c.Request()
 	ctx := req.Context()
 	values := url.Values{}
@@ -185,7 +186,7 @@ func Evidence(c echo.Context, store *cases.Store, caseID int64, o Options) (case
 // receiveFile streams the file part into the draft. A kind sent before the
 // file is checked first, so that a file the kind cannot take is refused
 // before it is read.
-func receiveFile(c echo.Context, draft *cases.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part, maxFile int64) error {
+func receiveFile(c echo.Context, draft *store.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part, maxFile int64) error {
 	if in.Kind != "" {
 		if err := in.Kind.AcceptsFile(); err != nil {
 			return err

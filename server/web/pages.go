@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
 	"redress/server/actions"
 	"redress/server/auth"
 	"redress/server/config"
@@ -47,9 +48,9 @@ var sharedFiles = []string{"layout.html", "partials.html"}
 type Deps struct {
 	Config  config.Config
 	Log     *slog.Logger
-	Store   *cases.Store
-	People  *cases.People
-	Inbox   *cases.Notifications
+	Store   *store.Store
+	People  *store.People
+	Inbox   *store.Notifications
 	Actions *actions.Cases
 	Gate    *auth.Gate
 	Policy  workflows.Policy
@@ -65,9 +66,9 @@ type UI struct {
 
 	cfg    config.Config
 	log    *slog.Logger
-	store  *cases.Store
-	people *cases.People
-	inbox  *cases.Notifications
+	store  *store.Store
+	people *store.People
+	inbox  *store.Notifications
 	ops    *actions.Cases
 	gate   *auth.Gate
 	policy workflows.Policy

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"redress/cases"
+	"redress/cases/store"
 )
 
 // Limits of outbound webhook requests.
@@ -32,7 +33,7 @@ const (
 
 // Sender delivers the outbox's webhook messages.
 type Sender struct {
-	hooks        *cases.Webhooks
+	hooks        *store.Webhooks
 	client       *http.Client
 	log          *slog.Logger
 	allowPrivate bool
@@ -42,7 +43,7 @@ type Sender struct {
 // NewSender returns a Sender of hooks' deliveries. With allowPrivate it
 // may reach loopback and private addresses (REDRESS_WEBHOOK_ALLOW_PRIVATE).
 // Its counter of attempts by result is registered on reg.
-func NewSender(hooks *cases.Webhooks, allowPrivate bool, log *slog.Logger, reg prometheus.Registerer) *Sender {
+func NewSender(hooks *store.Webhooks, allowPrivate bool, log *slog.Logger, reg prometheus.Registerer) *Sender {
 	delivered := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "redress_webhook_deliveries_total",
 		Help: "Webhook delivery attempts by this instance, by result (ok or failed).",

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"redress/cases"
+)
+
+// LockCaseTx reads a case under its row lock, with its ledger position and
+// the database's clock, in one round trip. The lock holds until tx ends:
+// a caller may then append to the ledger (AppendEventsTx) knowing that
+// nobody else does.
+func LockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (cases.Case, cases.Ledger, time.Time, error) {
+	var r caseRow
+	l := cases.Ledger{CaseID: id}
+	var now time.Time
+	err := tx.QueryRowxContext(ctx, `SELECT `+caseColumns+`, c.ledger_seq, c.ledger_head, now()
+		FROM cases c WHERE c.id = $1 FOR UPDATE`, id).Scan(append(r.dest(), &l.Seq, &l.Head, &now)...)
+	if err != nil {
+		return cases.Case{}, l, now, caseError(err, id)
+	}
+	c, err := r.toCase()
+	return c, l, now, err
+}
+
+// ChangeTx is Change inside a transaction the caller owns (see InTx), so
+// that other writes (evidence, a handover's other cases) commit or fail
+// together with the case's events. A nil actor is the system (the
+// scheduler): it may act on any case and its events have no actor.
+func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, ifVersion *int64, decide cases.Decide) (cases.Case, error) {
+	cur, l, now, err := LockCaseTx(ctx, tx, id)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	facts := cases.Facts{Now: now}
+	var actorID *int64
+	if actor != nil {
+		if !actor.CanActOn(cur.AssigneeID) {
+			return cases.Case{}, cases.Errorf(cases.Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
+		}
+		facts.Actor, actorID = *actor, &actor.ID
+	}
+	if ifVersion != nil && *ifVersion != cur.Version {
+		return cases.Case{}, staleError(cur)
+	}
+	if cur.State == cases.StateListen {
+		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {
+			return cases.Case{}, err
+		}
+	}
+	ch, err := decide(cur, facts)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	next := ch.Case
+	next.ID, next.Ref, next.CreatedAt = cur.ID, cur.Ref, cur.CreatedAt
+	if err := next.Validate(); err != nil {
+		return cases.Case{}, err
+	}
+	if next.AssigneeID != nil && (cur.AssigneeID == nil || *cur.AssigneeID != *next.AssigneeID) {
+		if err := checkAssigneeTx(ctx, tx, *next.AssigneeID); err != nil {
+			return cases.Case{}, err
+		}
+	}
+	evs, err := l.Chain(actorID, ledgerTime(now), ch.Events)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	bump := int64(1)
+	if ch.KeepVersion {
+		bump = 0
+	}
+	args := append(caseArgs(next), id, cur.Version, bump, l.Seq, l.Head)
+	var r caseRow
+	err = tx.QueryRowxContext(ctx, s.sql.updateCase, args...).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.Case{}, staleError(cur)
+	}
+	if err != nil {
+		return cases.Case{}, formatError(err, "case")
+	}
+	if err := insertEventsTx(ctx, tx, evs); err != nil {
+		return cases.Case{}, err
+	}
+	return r.toCase()
+}
+
+func staleError(cur cases.Case) *cases.Error {
+	return &cases.Error{
+		Code:    cases.Conflict,
+		Message: fmt.Sprintf("case %s was changed by someone else (now version %d); reload it and try again", cur.Ref, cur.Version),
+		Field:   "If-Match",
+		Extra:   map[string]any{"current_version": cur.Version},
+	}
+}
+
+// checkAssigneeTx refuses assigning a case to a user who does not exist or
+// is deactivated.
+func checkAssigneeTx(ctx context.Context, tx *sqlx.Tx, userID int64) error {
+	var active bool
+	err := tx.GetContext(ctx, &active, `SELECT active FROM users WHERE id = $1`, userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.FieldError("assignee_id", "user %d does not exist", userID)
+	}
+	if err != nil {
+		return formatError(err, "assignee")
+	}
+	if !active {
+		return cases.FieldError("assignee_id", "user %d is deactivated", userID)
+	}
+	return nil
+}
+
+// hasAbuseEvidenceTx reports whether the case holds a chat excerpt or a
+// delivery signature that has not been voided.
+func hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
+	var exists bool
+	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = $1
+		AND e.kind IN ('chat_excerpt', 'delivery_signature')
+		AND NOT EXISTS (SELECT 1 FROM evidence_voids v WHERE v.evidence_id = e.id))`, caseID)
+	return exists, formatError(err, "evidence")
+}

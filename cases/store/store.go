@@ -1,0 +1,35 @@
+// Package store keeps Redress's domain (package cases) in PostgreSQL: the
+// only package that speaks SQL, with one inTx and the ledger-writing helpers.
+//
+// Exported methods own their transaction and call fooTx(ctx, tx, …) helpers
+// that run in the caller's. The helpers that write a case's ledger are
+// exported, for writers of several cases at once (handovers, audits) in
+// this package or beside it: InTx, ChangeTx, LockCaseTx and AppendEventsTx.
+package store
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Store keeps cases, their ledgers and their evidence in PostgreSQL, and
+// imports cases from platform exports; users live in People. Each exported
+// method owns its transaction and calls …Tx helpers that run in the
+// caller's; only BeginEvidence hands its transaction on, to the
+// EvidenceDraft that commits it.
+type Store struct {
+	db  *sqlx.DB
+	sql statements
+}
+
+// New returns a Store on db.
+func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements()} }
+
+// InTx runs fn in one transaction and commits it when fn succeeds, mapping
+// every error once (PostgreSQL's to domain errors; domain errors pass
+// through). fn writes with the …Tx helpers, such as ChangeTx for each case
+// it changes, so that all of it commits or none does.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return inTx(ctx, s.db, nil, "case", fn)
+}
