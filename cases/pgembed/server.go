@@ -242,6 +242,18 @@ func (s *Server) Stop(ctx context.Context) error {
 		}
 		return fmt.Errorf("pgembed: %w", err)
 	}
+	// pg_ctl -w returns once the pid file is gone, which the postmaster
+	// removes just before it exits: wait for the exit itself, so that a
+	// caller who exits or starts another server on the folder does not
+	// race it.
+	for wait := time.NewTicker(10 * time.Millisecond); processAlive(pf.pid); {
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return fmt.Errorf("pgembed: postmaster %d still exiting: %w", pf.pid, ctx.Err())
+		case <-wait.C:
+		}
+	}
 	s.stopped = true
 	return nil
 }
