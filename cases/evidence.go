@@ -22,6 +22,20 @@ const (
 	EvidenceDocument          EvidenceKind = "document"
 )
 
+// AbuseEvidenceKinds are the kinds that can back a suspicion of abuse
+// (SPEC §2: skipping the apology needs one): what the buyer wrote, and
+// proof of what they received.
+func AbuseEvidenceKinds() []EvidenceKind {
+	return []EvidenceKind{EvidenceChatExcerpt, EvidenceDeliverySignature}
+}
+
+// BacksAbuse reports whether e can back a suspicion of abuse: an item of
+// one of AbuseEvidenceKinds that has not been voided. It is the one
+// statement of the rule; the store asks the same of the database.
+func (e Evidence) BacksAbuse() bool {
+	return !e.Voided && slices.Contains(AbuseEvidenceKinds(), e.Kind)
+}
+
 // EvidenceKinds returns every evidence kind.
 func EvidenceKinds() []EvidenceKind {
 	return []EvidenceKind{EvidenceChatExcerpt, EvidenceDeliverySignature, EvidencePhoto,

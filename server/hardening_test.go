@@ -2,12 +2,14 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"redress/cases"
@@ -183,4 +185,60 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		// Twenty clients behind the proxy, one failure each: none is locked.
 		wantStatus(t, login(e, "10.0.0.7", "198.51.100.200", 200), http.StatusUnauthorized)
 	})
+}
+
+// TestCommentAnswersWithItsOwnEvent: concurrent comments on one case each
+// get back the event they wrote, never a neighbour's.
+func TestCommentAnswersWithItsOwnEvent(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	cs, _ := createCase(t, agent)
+	path := "/api/v1/cases/" + strconv.FormatInt(cs.ID, 10) + "/comments"
+	const n = 24
+	errs := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			body := fmt.Sprintf("comment %d", i)
+			rec := agent.call(http.MethodPost, path, map[string]string{"body": body})
+			if rec.Code != http.StatusCreated {
+				errs <- fmt.Sprintf("%d: %s", rec.Code, rec.Body)
+				return
+			}
+			var ev struct {
+				Payload map[string]any `json:"payload"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &ev); err != nil || ev.Payload["body"] != body {
+				errs <- fmt.Sprintf("sent %q, got back %v (%v)", body, ev.Payload, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
+	}
+}
+
+// TestNoOpWritesChangeNothing: an empty PATCH is no edit, and a version
+// the case never had is named as the client's mistake.
+func TestNoOpWritesChangeNothing(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	cs, etag := createCase(t, agent)
+	path := "/api/v1/cases/" + strconv.FormatInt(cs.ID, 10)
+	rec := agent.call(http.MethodPatch, path, `{}`, "Content-Type", "application/json", "If-Match", etag)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("empty patch: %d %s", rec.Code, rec.Body)
+	}
+	got, err := store.New(e.db).Get(context.Background(), cs.ID)
+	if err != nil || !got.UpdatedAt.Equal(cs.UpdatedAt) || got.Version != cs.Version {
+		t.Fatalf("an empty patch touched the case: updated_at %v → %v, version %d → %d (%v)",
+			cs.UpdatedAt, got.UpdatedAt, cs.Version, got.Version, err)
+	}
+	p := wantProblem(t, agent.call(http.MethodPatch, path, `{"summary":"x"}`, "Content-Type", "application/json", "If-Match", `"v99"`),
+		http.StatusConflict, "If-Match")
+	if d, _ := p["detail"].(string); !strings.Contains(d, "no version 99") || strings.Contains(d, "someone else") {
+		t.Fatalf("detail %q", d)
+	}
 }

@@ -96,17 +96,26 @@ func (s *Store) caseExists(ctx context.Context, id int64) error {
 // the actor may act on it and that ifVersion (when given) is current, decide,
 // write the case conditionally on its version and append the events.
 func (s *Store) Change(ctx context.Context, id int64, ifVersion *int64, decide cases.Decide) (cases.Case, error) {
+	updated, _, err := s.ChangeEvents(ctx, id, ifVersion, decide)
+	return updated, err
+}
+
+// ChangeEvents is Change that also returns the events the change appended,
+// for a caller that answers with them (a comment's 201 carries its event,
+// not whichever event is newest when it reads).
+func (s *Store) ChangeEvents(ctx context.Context, id int64, ifVersion *int64, decide cases.Decide) (cases.Case, []cases.Event, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
 	var updated cases.Case
+	var evs []cases.Event
 	err = s.InTx(ctx, func(tx *sqlx.Tx) (err error) {
-		updated, err = s.ChangeTx(ctx, tx, id, &actor, ifVersion, decide)
+		updated, evs, err = s.ChangeTx(ctx, tx, id, &actor, ifVersion, decide)
 		return err
 	})
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
-	return updated, nil
+	return updated, evs, nil
 }

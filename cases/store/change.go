@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"redress/cases"
 )
@@ -33,44 +34,51 @@ func LockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (cases.Case, cases.L
 // that other writes (evidence, a handover's other cases) commit or fail
 // together with the case's events. A nil actor is the system (the
 // scheduler): it may act on any case and its events have no actor.
-func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, ifVersion *int64, decide cases.Decide) (cases.Case, error) {
+//
+// It returns the case as changed and the events this change appended, in
+// order. A decision with no events that keeps the version changes nothing:
+// no write at all, not even updated_at.
+func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, ifVersion *int64, decide cases.Decide) (cases.Case, []cases.Event, error) {
 	cur, l, now, err := LockCaseTx(ctx, tx, id)
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
 	facts := cases.Facts{Now: now}
 	var actorID *int64
 	if actor != nil {
 		if !actor.CanActOn(cur.AssigneeID) {
-			return cases.Case{}, cases.Errorf(cases.Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
+			return cases.Case{}, nil, cases.Errorf(cases.Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
 		}
 		facts.Actor, actorID = *actor, &actor.ID
 	}
 	if ifVersion != nil && *ifVersion != cur.Version {
-		return cases.Case{}, staleError(cur)
+		return cases.Case{}, nil, staleError(cur, *ifVersion)
 	}
 	if cur.State == cases.StateListen {
 		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {
-			return cases.Case{}, err
+			return cases.Case{}, nil, err
 		}
 	}
 	ch, err := decide(cur, facts)
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
+	}
+	if ch.KeepVersion && len(ch.Events) == 0 {
+		return cur, nil, nil
 	}
 	next := ch.Case
 	next.ID, next.Ref, next.CreatedAt = cur.ID, cur.Ref, cur.CreatedAt
 	if err := next.Validate(); err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
 	if next.AssigneeID != nil && (cur.AssigneeID == nil || *cur.AssigneeID != *next.AssigneeID) {
 		if err := checkAssigneeTx(ctx, tx, *next.AssigneeID); err != nil {
-			return cases.Case{}, err
+			return cases.Case{}, nil, err
 		}
 	}
 	evs, err := l.Chain(actorID, ledgerTime(now), ch.Events)
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
 	bump := int64(1)
 	if ch.KeepVersion {
@@ -80,21 +88,29 @@ func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 	var r caseRow
 	err = tx.QueryRowxContext(ctx, s.sql.updateCase, args...).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return cases.Case{}, staleError(cur)
+		return cases.Case{}, nil, staleError(cur, cur.Version)
 	}
 	if err != nil {
-		return cases.Case{}, formatError(err, "case")
+		return cases.Case{}, nil, formatError(err, "case")
 	}
 	if err := insertEventsTx(ctx, tx, evs); err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, nil, err
 	}
-	return r.toCase()
+	changed, err := r.toCase()
+	return changed, evs, err
 }
 
-func staleError(cur cases.Case) *cases.Error {
+// staleError refuses a write based on version sent: a version the case
+// has passed was changed by someone else meanwhile; one it never reached
+// is a client's mistake, and is told so.
+func staleError(cur cases.Case, sent int64) *cases.Error {
+	msg := fmt.Sprintf("case %s was changed by someone else (now version %d); reload it and try again", cur.Ref, cur.Version)
+	if sent > cur.Version {
+		msg = fmt.Sprintf("case %s has no version %d: it is at version %d; send the ETag you read", cur.Ref, sent, cur.Version)
+	}
 	return &cases.Error{
 		Code:    cases.Conflict,
-		Message: fmt.Sprintf("case %s was changed by someone else (now version %d); reload it and try again", cur.Ref, cur.Version),
+		Message: msg,
 		Field:   "If-Match",
 		Extra:   map[string]any{"current_version": cur.Version},
 	}
@@ -117,12 +133,13 @@ func checkAssigneeTx(ctx context.Context, tx *sqlx.Tx, userID int64) error {
 	return nil
 }
 
-// hasAbuseEvidenceTx reports whether the case holds a chat excerpt or a
-// delivery signature that has not been voided.
+// hasAbuseEvidenceTx reports whether the case holds an item that backs a
+// suspicion of abuse (cases.Evidence.BacksAbuse): one of
+// cases.AbuseEvidenceKinds that has not been voided.
 func hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
 	var exists bool
 	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = $1
-		AND e.kind IN ('chat_excerpt', 'delivery_signature')
-		AND NOT EXISTS (SELECT 1 FROM evidence_voids v WHERE v.evidence_id = e.id))`, caseID)
+		AND e.kind = ANY($2)
+		AND NOT EXISTS (SELECT 1 FROM evidence_voids v WHERE v.evidence_id = e.id))`, caseID, pq.Array(cases.AbuseEvidenceKinds()))
 	return exists, formatError(err, "evidence")
 }

@@ -85,7 +85,7 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	if err := d.tx.GetContext(ctx, &row.ID, `SELECT nextval(pg_get_serial_sequence('evidence', 'id'))`); err != nil {
 		return cases.Evidence{}, formatError(err, "evidence")
 	}
-	_, err = d.s.ChangeTx(ctx, d.tx, d.caseID, &d.actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+	_, _, err = d.s.ChangeTx(ctx, d.tx, d.caseID, &d.actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 		if err := in.CheckTimes(f.Now); err != nil {
 			return cases.Change{}, err
 		}
@@ -282,7 +282,7 @@ func (s *Store) VoidEvidence(ctx context.Context, id int64, reason string) (case
 	}
 	var voided cases.Evidence
 	err = inTx(ctx, s.db, nil, "evidence", func(tx *sqlx.Tx) error {
-		_, err := s.ChangeTx(ctx, tx, ev.CaseID, &actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+		_, _, err := s.ChangeTx(ctx, tx, ev.CaseID, &actor, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 			return cases.Change{Case: cur, KeepVersion: true, Events: []cases.NewEvent{{Kind: cases.EventEvidenceVoided, Payload: map[string]any{
 				"evidence_id": ev.ID, "kind": ev.Kind, "sha256": ev.SHA256, "reason": reason,
 			}}}}, nil

@@ -67,7 +67,7 @@ func TestLedgerHelpersWriteSeveralCasesInOneTransaction(t *testing.T) {
 		boom := errors.New("boom")
 		err := s.InTx(context.Background(), func(tx *sqlx.Tx) error {
 			for _, id := range []int64{a.ID, b.ID} {
-				_, err := s.ChangeTx(context.Background(), tx, id, &sup, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+				_, _, err := s.ChangeTx(context.Background(), tx, id, &sup, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 					cur.AssigneeID = &sup.ID
 					return cases.Change{Case: cur, Events: []cases.NewEvent{{Kind: cases.EventHandedOver}}}, nil
 				})

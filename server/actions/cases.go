@@ -93,18 +93,14 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 	if err := cases.CheckText("body", body, cases.MaxLongText, true); err != nil {
 		return cases.Event{}, err
 	}
-	_, err := a.store.Change(ctx, id, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+	_, evs, err := a.store.ChangeEvents(ctx, id, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 		event := cases.NewEvent{Kind: cases.EventCommented, Payload: map[string]any{"body": body}}
 		return cases.Change{Case: cur, Events: []cases.NewEvent{event}, KeepVersion: true}, nil
 	})
 	if err != nil {
 		return cases.Event{}, err
 	}
-	evs, err := a.store.Events(ctx, id)
-	if err != nil {
-		return cases.Event{}, err
-	}
-	return evs[len(evs)-1], nil
+	return evs[0], nil
 }
 
 // ProposeRemedy records the remedy an agent intends while the case is in

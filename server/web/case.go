@@ -98,9 +98,7 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	cv.Steps = h.steps(v, cs)
 	abuse := false
 	for _, e := range evs {
-		if !e.Voided && (e.Kind == cases.EvidenceChatExcerpt || e.Kind == cases.EvidenceDeliverySignature) {
-			abuse = true
-		}
+		abuse = abuse || e.BacksAbuse()
 		cv.Evidence = append(cv.Evidence, h.evidenceView(v, e, dir, cv.forms["void-"+strconv.FormatInt(e.ID, 10)]))
 	}
 	if cv.CanAct {
