@@ -89,22 +89,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 		return fmt.Errorf("listen on %s (REDRESS_ADDR): %w", cfg.Addr, unwrapOp(err))
 	}
 	defer ln.Close()
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	dsn, stopDB, err := databaseURL(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	n, err := migrations.Up(ctx, db.DB)
-	if err != nil {
+	defer stopDB()
+	// Migrations and the demo data run on a pool of their own, without the
+	// service's time limits: an index build may rightly take minutes.
+	if err := prepare(ctx, dsn, log, demo, stdout); err != nil {
 		return err
 	}
-	log.Info("migrations applied", "count", n)
 	if demo {
-		if err := loadDemo(ctx, db, stdout); err != nil {
-			return err
-		}
 		fmt.Fprintf(stdout, "Redress is at %s\n", cfg.BaseURL)
 	}
+	db, err := store.Open(ctx, dsn, cfg.DBLimits())
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
 	srv, err := server.New(cfg, db, log)
 	if err != nil {
 		return err
@@ -124,6 +126,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 	return srv.Serve(ctx, ln)
 }
 
+// prepare brings the schema up to date and, with demo, loads the demo
+// data, on a pool it closes before returning.
+func prepare(ctx context.Context, dsn string, log *slog.Logger, demo bool, stdout io.Writer) error {
+	db, err := store.Open(ctx, dsn, store.Limits{})
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	n, err := migrations.Up(ctx, db.DB)
+	if err != nil {
+		return err
+	}
+	log.Info("migrations applied", "count", n)
+	if demo {
+		return loadDemo(ctx, db, stdout)
+	}
+	return nil
+}
+
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	sub := "up"
 	if len(args) > 0 {
@@ -132,7 +153,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if sub != "up" && sub != "status" {
 		return fmt.Errorf("migrate: unknown subcommand %q (want up or status)", sub)
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
 	if err != nil {
 		return err
 	}
@@ -165,26 +186,34 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	return w.Flush()
 }
 
-// openDatabase connects to DATABASE_URL, or starts the embedded default
-// when it is unset. The returned function closes the pool and stops a
-// private PostgreSQL this process started.
-func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
-	dsn := cfg.DatabaseURL
-	stop := func() {}
-	if dsn == "" {
-		pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
-		if err != nil {
-			return nil, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
-		}
-		dsn = pg.URL()
-		stop = func() {
-			// The caller's context is already cancelled on Ctrl-C.
-			if err := pg.Stop(context.Background()); err != nil {
-				log.Error("stop embedded PostgreSQL", "error", err)
-			}
-		}
+// databaseURL is DATABASE_URL, or the URL of the embedded default started
+// when it is unset. The returned function stops a private PostgreSQL this
+// process started.
+func databaseURL(ctx context.Context, cfg config.Config, log *slog.Logger) (string, func(), error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, func() {}, nil
 	}
-	db, err := store.Open(ctx, dsn)
+	pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
+	}
+	return pg.URL(), func() {
+		// The caller's context is already cancelled on Ctrl-C.
+		if err := pg.Stop(context.Background()); err != nil {
+			log.Error("stop embedded PostgreSQL", "error", err)
+		}
+	}, nil
+}
+
+// openDatabase connects to DATABASE_URL, or starts the embedded default
+// when it is unset, with the pool limits lim. The returned function closes
+// the pool and stops a private PostgreSQL this process started.
+func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, lim store.Limits) (*sqlx.DB, func(), error) {
+	dsn, stop, err := databaseURL(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, dsn, lim)
 	if err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -195,7 +224,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sq
 // openMigrated is openDatabase with the schema brought up to date, for the
 // commands that write (demo, user add).
 func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
 	if err != nil {
 		return nil, nil, err
 	}

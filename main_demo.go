@@ -45,7 +45,7 @@ func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
 // verifyCommand runs `redress verify`: it recomputes every case's event
 // chain and names the first broken link of each broken one.
 func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -132,7 +133,12 @@ func (s *Server) routes() []route {
 func (s *Server) registerRoutes() {
 	streams := map[string]bool{}
 	for _, r := range s.routes() {
-		s.echo.Add(r.method, r.path, r.handle, s.gate.Require(r.access, r.streams))
+		mw := []echo.MiddlewareFunc{s.gate.Require(r.access, r.streams)}
+		if !r.streams {
+			// Uploads and imports bound their own time by their transfer.
+			mw = append([]echo.MiddlewareFunc{s.deadline}, mw...)
+		}
+		s.echo.Add(r.method, r.path, r.handle, mw...)
 		if r.streams {
 			streams[r.method+" "+r.path] = true
 		}
@@ -141,6 +147,18 @@ func (s *Server) registerRoutes() {
 		Limit:   fmt.Sprintf("%dB", s.cfg.MaxBodyBytes),
 		Skipper: func(c echo.Context) bool { return streams[c.Request().Method+" "+c.Path()] },
 	}), request.CheckText)
+}
+
+// deadline bounds a request's work (REDRESS_REQUEST_TIMEOUT): the
+// database calls under its context stop there, and the client gets a 503
+// with Retry-After rather than a request that hangs.
+func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
 }
 
 // RouteInfo is one route's method, echo path and access level

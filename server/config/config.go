@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"redress/cases/store"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,17 @@ type Config struct {
 	// scraper sending it as a bearer token (REDRESS_METRICS_TOKEN).
 	MetricsAllow []netip.Prefix
 	MetricsToken string
+	// DBStatementTimeout bounds every statement and lock wait of the
+	// service (REDRESS_DB_STATEMENT_TIMEOUT); RequestTimeout bounds a whole
+	// request but uploads and imports (REDRESS_REQUEST_TIMEOUT).
+	DBStatementTimeout time.Duration
+	RequestTimeout     time.Duration
+}
+
+// DBLimits are the service pool's limits (migrations and the command line
+// run without them).
+func (c Config) DBLimits() store.Limits {
+	return store.Limits{Statement: c.DBStatementTimeout, IdleInTransaction: time.Minute, Read: c.DBStatementTimeout + 5*time.Second}
 }
 
 // Load reads and validates the configuration through getenv (os.Getenv
@@ -121,6 +133,18 @@ func Load(getenv func(string) string) (Config, error) {
 		v := get(d.name, d.def)
 		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < time.Minute || *d.dst > 30*24*time.Hour {
 			return c, fmt.Errorf("%s: %q is not a duration from 1m to 720h (e.g. 90m)", d.name, v)
+		}
+	}
+	for _, d := range []struct {
+		name, def string
+		dst       *time.Duration
+	}{
+		{"REDRESS_DB_STATEMENT_TIMEOUT", "10s", &c.DBStatementTimeout},
+		{"REDRESS_REQUEST_TIMEOUT", "30s", &c.RequestTimeout},
+	} {
+		v := get(d.name, d.def)
+		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < 100*time.Millisecond || *d.dst > 10*time.Minute {
+			return c, fmt.Errorf("%s: %q is not a duration from 100ms to 10m (e.g. 15s)", d.name, v)
 		}
 	}
 	if c.TrustedProxies, err = prefixes("REDRESS_TRUSTED_PROXIES", get("REDRESS_TRUSTED_PROXIES", "")); err != nil {
