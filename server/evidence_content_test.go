@@ -197,7 +197,8 @@ func TestEvidencePackVerifies(t *testing.T) {
 
 // TestTruncatedUploadStoresNothing sends an upload through a real HTTP
 // server and cuts it off in the middle of the file, as a client whose
-// connection drops would.
+// connection drops would. The file is spooled before the database is
+// touched, so nothing is stored — not even a chunk in a transaction.
 func TestTruncatedUploadStoresNothing(t *testing.T) {
 	e := newEnv(t)
 	agent := e.caller(cases.RoleAgent)
@@ -232,7 +233,11 @@ func TestTruncatedUploadStoresNothing(t *testing.T) {
 	if err := e.db.Get(&uploadsAfter, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM evidence_upload_seq`); err != nil {
 		t.Fatal(err)
 	}
-	if uploadsAfter == uploadsBefore {
-		t.Fatal("the server never started storing the file; the test proves nothing")
+	if uploadsAfter != uploadsBefore {
+		t.Fatal("a truncated upload reached the database")
+	}
+	// The handler did run and refuse it (not, say, the gate).
+	if !strings.Contains(e.logs.String(), `"route":"/api/v1/cases/:id/evidence","status":400`) {
+		t.Fatalf("no refused upload in the request log: %s", e.logs.String())
 	}
 }

@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"redress/cases"
 	"redress/cases/store"
@@ -240,5 +245,119 @@ func TestNoOpWritesChangeNothing(t *testing.T) {
 		http.StatusConflict, "If-Match")
 	if d, _ := p["detail"].(string); !strings.Contains(d, "no version 99") || strings.Contains(d, "someone else") {
 		t.Fatalf("detail %q", d)
+	}
+}
+
+// stallingBody is an upload body that sends prefix, then says so on
+// reached and waits until release is closed, then fails like a dropped
+// connection: a client on a very slow link, under the test's control.
+type stallingBody struct {
+	prefix  *bytes.Reader
+	reached chan<- struct{}
+	release <-chan struct{}
+	once    sync.Once
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	if b.prefix.Len() > 0 {
+		return b.prefix.Read(p)
+	}
+	b.once.Do(func() { b.reached <- struct{}{} })
+	<-b.release
+	return 0, errors.New("connection dropped")
+}
+
+func (b *stallingBody) Close() error { return nil }
+
+// TestSlowUploadsDoNotStarveEveryoneElse: more uploads stalled in the
+// middle of their file than the pool has connections, and signing in,
+// reading /me and commenting still answer.
+func TestSlowUploadsDoNotStarveEveryoneElse(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	u := e.addUser(cases.RoleAgent)
+	c := evidenceCase(t, agent)
+	e.db.SetMaxOpenConns(3)
+	const uploads = 6
+	reached := make(chan struct{}, uploads)
+	release := make(chan struct{})
+	done := make(chan int, uploads)
+	for range uploads {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("kind", "photo") //nolint:errcheck
+		w, _ := mw.CreateFormFile("file", "slow.jpg")
+		w.Write(append(append([]byte{}, jpegMagic...), make([]byte, 300<<10)...)) //nolint:errcheck
+		req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/evidence", c.ID), nil)
+		req.Body = &stallingBody{prefix: bytes.NewReader(buf.Bytes()), reached: reached, release: release}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+agent.token)
+		go func() {
+			rec := httptest.NewRecorder()
+			e.srv.Handler().ServeHTTP(rec, req)
+			done <- rec.Code
+		}()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for range uploads {
+		select {
+		case <-reached: // inside its file, waiting for bytes
+		case <-ctx.Done():
+			t.Fatal("the uploads never all reached their file: the pool is held by the first ones")
+		}
+	}
+	if rec := agent.call(http.MethodGet, "/api/v1/me", nil); rec.Code != http.StatusOK {
+		t.Errorf("/me while uploads stall: %d %s", rec.Code, rec.Body)
+	}
+	if rec := e.postLogin(u.Email, testPassword); rec.Code != http.StatusOK {
+		t.Errorf("sign-in while uploads stall: %d %s", rec.Code, rec.Body)
+	}
+	if rec := agent.call(http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/comments", c.ID), map[string]string{"body": "still here"}); rec.Code != http.StatusCreated {
+		t.Errorf("comment while uploads stall: %d %s", rec.Code, rec.Body)
+	}
+	close(release)
+	for range uploads {
+		select {
+		case code := <-done:
+			if code < 400 {
+				t.Errorf("a dropped upload got %d", code)
+			}
+		case <-ctx.Done():
+			t.Fatal("an upload handler never returned")
+		}
+	}
+}
+
+// TestTricklingUploadIsCutOff: a client that stops sending in the middle
+// of its file is cut off at REDRESS_UPLOAD_TIMEOUT, not held for minutes.
+func TestTricklingUploadIsCutOff(t *testing.T) {
+	e := newEnvWith(t, map[string]string{"REDRESS_UPLOAD_TIMEOUT": "1s"})
+	agent := e.caller(cases.RoleAgent)
+	c := evidenceCase(t, agent)
+	ts := httptest.NewServer(e.srv.Handler())
+	defer ts.Close()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		mw.WriteField("kind", "photo") //nolint:errcheck
+		w, _ := mw.CreateFormFile("file", "slow.jpg")
+		w.Write([]byte(jpegMagic)) //nolint:errcheck // and then nothing more
+	}()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+fmt.Sprintf("/api/v1/cases/%d/evidence", c.ID), pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+agent.token)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if ctx.Err() != nil {
+		t.Fatal("the stalled upload was never cut off")
+	}
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Fatalf("a stalled upload got %d", resp.StatusCode)
+		}
 	}
 }

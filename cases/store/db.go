@@ -170,7 +170,7 @@ func constraintField(e *pq.Error) string { return e.Column }
 // read-write) and commits it when fn succeeds. Every error, fn's included,
 // is mapped once by formatError with what naming the thing written; domain
 // errors pass through unchanged. It is the only place that begins a
-// transaction, but for BeginEvidence, whose transaction outlives the call.
+// transaction, but for an EvidenceDraft's, whose transaction outlives the call.
 func inTx(ctx context.Context, db *sqlx.DB, opts *sql.TxOptions, what string, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.BeginTxx(ctx, opts)
 	if err != nil {

@@ -16,9 +16,12 @@ import (
 	"redress/cases"
 )
 
-// EvidenceDraft is evidence being added to a case: one transaction that
-// holds the file streamed so far until Commit stores the item with its
-// ledger event, or Rollback (or a failed Commit) leaves nothing behind.
+// EvidenceDraft is evidence being added to a case: one transaction, begun
+// when the file is written (or at Commit), that holds the file until Commit
+// stores the item with its ledger event, or Rollback (or a failed Commit)
+// leaves nothing behind. A caller receiving a file from the network spools
+// it first (server/upload), so that no connection of the pool waits on a
+// client's upload.
 type EvidenceDraft struct {
 	s      *Store
 	tx     *sqlx.Tx
@@ -43,11 +46,20 @@ func (s *Store) BeginEvidence(ctx context.Context, caseID int64) (*EvidenceDraft
 	if !actor.CanActOn(cur.AssigneeID) {
 		return nil, cases.Errorf(cases.Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
 	}
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, formatError(err, "evidence")
+	return &EvidenceDraft{s: s, caseID: caseID, actor: actor}, nil
+}
+
+// begin starts the draft's transaction the first time it is needed.
+func (d *EvidenceDraft) begin(ctx context.Context) error {
+	if d.tx != nil {
+		return nil
 	}
-	return &EvidenceDraft{s: s, tx: tx, caseID: caseID, actor: actor}, nil
+	tx, err := d.s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return formatError(err, "evidence")
+	}
+	d.tx = tx
+	return nil
 }
 
 // WriteFile streams the item's file into the draft, refusing it once it
@@ -56,6 +68,9 @@ func (s *Store) BeginEvidence(ctx context.Context, caseID int64) (*EvidenceDraft
 func (d *EvidenceDraft) WriteFile(ctx context.Context, r io.Reader, maxBytes int64) error {
 	if d.file != nil {
 		return cases.FieldError("file", "send one file per evidence item")
+	}
+	if err := d.begin(ctx); err != nil {
+		return err
 	}
 	f, err := writeBlobTx(ctx, d.tx, r, maxBytes)
 	if err != nil {
@@ -66,7 +81,11 @@ func (d *EvidenceDraft) WriteFile(ctx context.Context, r io.Reader, maxBytes int
 }
 
 // Rollback discards the draft; after Commit it does nothing.
-func (d *EvidenceDraft) Rollback() { _ = d.tx.Rollback() }
+func (d *EvidenceDraft) Rollback() {
+	if d.tx != nil {
+		_ = d.tx.Rollback()
+	}
+}
 
 // Commit validates in against the file written (if any), records the item
 // and its evidence_added event in the case's ledger in the draft's
@@ -76,6 +95,9 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	defer d.Rollback()
 	in, err := in.Check(d.file != nil)
 	if err != nil {
+		return cases.Evidence{}, err
+	}
+	if err := d.begin(ctx); err != nil {
 		return cases.Evidence{}, err
 	}
 	row, err := newEvidenceRow(d.caseID, d.actor.ID, in, d.file)

@@ -23,7 +23,7 @@ func (h *Evidence) Add(c echo.Context) error {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	var ev cases.Evidence
 	if mt == "multipart/form-data" {
-		ev, _, err = upload.Evidence(c, h.store, id, upload.Options{MaxFile: h.cfg.MaxUploadBytes})
+		ev, _, err = upload.Evidence(c, h.store, id, upload.Options{MaxFile: h.cfg.MaxUploadBytes, Timeout: h.cfg.UploadTimeout})
 	} else {
 		ev, err = h.addJSON(c, id)
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,7 @@ func (h *Cases) Import(c echo.Context) error {
 	if err != nil || (mt != "text/csv" && mt != "application/csv") {
 		return cases.Errorf(cases.Unsupported, "send the export as Content-Type: text/csv")
 	}
+	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(h.cfg.UploadTimeout))
 	rep, err := h.ops.Import(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, upload.MaxCSVBytes), params["charset"])
 	if err != nil {
 		return err

@@ -46,6 +46,9 @@ type Config struct {
 	// request but uploads and imports (REDRESS_REQUEST_TIMEOUT).
 	DBStatementTimeout time.Duration
 	RequestTimeout     time.Duration
+	// UploadTimeout bounds an evidence upload or a CSV import's transfer
+	// (REDRESS_UPLOAD_TIMEOUT): a client trickling its body is cut off.
+	UploadTimeout time.Duration
 }
 
 // DBLimits are the service pool's limits (migrations and the command line
@@ -141,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}{
 		{"REDRESS_DB_STATEMENT_TIMEOUT", "10s", &c.DBStatementTimeout},
 		{"REDRESS_REQUEST_TIMEOUT", "30s", &c.RequestTimeout},
+		{"REDRESS_UPLOAD_TIMEOUT", "10m", &c.UploadTimeout},
 	} {
 		v := get(d.name, d.def)
 		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < 100*time.Millisecond || *d.dst > 10*time.Minute {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,8 +17,9 @@ const MaxCSVBytes = 16 << 20
 
 // CSV streams the import form's file (fields csrf_token, charset, then
 // file) into importCSV, and returns its report and the charset chosen.
-func CSV(c echo.Context, importCSV func(r io.Reader, charset string) (cases.ImportReport, error)) (cases.ImportReport, string, error) {
+func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, charset string) (cases.ImportReport, error)) (cases.ImportReport, string, error) {
 	req := c.Request()
+	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(timeout))
 	if !auth.IsMultipart(c) {
 		return cases.ImportReport{}, "", cases.Errorf(cases.Unsupported, "send the file from the import form (multipart/form-data)")
 	}

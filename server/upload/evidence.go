@@ -13,6 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ const (
 // Options say how an upload is read.
 type Options struct {
 	MaxFile int64 // REDRESS_MAX_UPLOAD_BYTES
+	// Timeout bounds the whole upload (REDRESS_UPLOAD_TIMEOUT): a client
+	// that trickles its body is cut off there.
+	Timeout time.Duration
 	// Form is set for a browser's form: an empty file part means no file
 	// was chosen, and times typed without a zone are in Location.
 	Form     bool
@@ -111,27 +115,42 @@ func ParseTime(field, s string, loc *time.Location) (*time.Time, error) {
 }
 
 // Evidence reads a multipart evidence upload part by part, in the order
-// the client sent them — the small fields into memory, the file streamed
-// into the case's evidence draft — and commits it. The draft's transaction
-// holds everything until the fields check out; any failure, a client that
-// disconnects included, rolls it all back. It returns the text fields as
-// typed, so a form can show them again on a refusal.
-func Evidence(c echo.Context, store *store.Store, caseID int64, o Options) (cases.Evidence, url.Values, error) {
+// the client sent them: the small fields into memory, the file spooled to
+// a temporary file (its size bounded as it arrives). Only once the whole
+// body is in does it open the case's evidence draft — the transaction that
+// hashes, sniffs and stores the file and records the item — so that a slow
+// client holds no database connection, whatever the speed of its link.
+// Any failure, a client that disconnects included, leaves nothing behind.
+// It returns the text fields as typed, so a form can show them again on a
+// refusal.
+func Evidence(c echo.Context, st *store.Store, caseID int64, o Options) (cases.Evidence, url.Values, error) {
 	req := c.Request()
 	ctx := req.Context()
 	values := url.Values{}
+	if o.Timeout > 0 {
+		// Not supported by a test's recorder; a real connection has it.
+		_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(o.Timeout))
+	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, o.MaxFile+Overhead)
 	mr, err := req.MultipartReader()
 	if err != nil {
 		return cases.Evidence{}, values, &cases.Error{Code: cases.Malformed, Err: err,
 			Message: "the body must be multipart/form-data with a boundary"}
 	}
-	draft, err := store.BeginEvidence(ctx, caseID)
+	// Refuse a case the actor may not touch before receiving a byte.
+	draft, err := st.BeginEvidence(ctx, caseID)
 	if err != nil {
 		return cases.Evidence{}, values, err
 	}
 	defer draft.Rollback()
 	var in cases.EvidenceInput
+	var file *os.File
+	defer func() {
+		if file != nil {
+			file.Close()
+			os.Remove(file.Name())
+		}
+	}()
 	seen := map[string]bool{}
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
@@ -169,7 +188,7 @@ func Evidence(c echo.Context, store *store.Store, caseID int64, o Options) (case
 			if o.Form && part.FileName() == "" {
 				continue // no file chosen: a record typed in
 			}
-			if err := receiveFile(c, draft, &in, part, o.MaxFile); err != nil {
+			if file, err = spool(&in, part, o.MaxFile); err != nil {
 				return cases.Evidence{}, values, err
 			}
 			continue
@@ -179,17 +198,25 @@ func Evidence(c echo.Context, store *store.Store, caseID int64, o Options) (case
 			return cases.Evidence{}, values, err
 		}
 	}
+	if file != nil {
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return cases.Evidence{}, values, cases.Internalf(err, "rewind the spooled upload")
+		}
+		if err := draft.WriteFile(ctx, file, o.MaxFile); err != nil {
+			return cases.Evidence{}, values, err
+		}
+	}
 	ev, err := draft.Commit(ctx, in)
 	return ev, values, err
 }
 
-// receiveFile streams the file part into the draft. A kind sent before the
-// file is checked first, so that a file the kind cannot take is refused
-// before it is read.
-func receiveFile(c echo.Context, draft *store.EvidenceDraft, in *cases.EvidenceInput, part *multipart.Part, maxFile int64) error {
+// spool receives the file part into a temporary file, refusing it as soon
+// as it passes maxFile. A kind sent before the file is checked first, so
+// that a file the kind cannot take is refused before it is read.
+func spool(in *cases.EvidenceInput, part *multipart.Part, maxFile int64) (*os.File, error) {
 	if in.Kind != "" {
 		if err := in.Kind.AcceptsFile(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// Part.FileName strips directories silently; a name that holds them is
@@ -197,9 +224,27 @@ func receiveFile(c echo.Context, draft *store.EvidenceDraft, in *cases.EvidenceI
 	_, params, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 	in.FileName = params["filename"]
 	if err := cases.CheckFileName(in.FileName); err != nil {
-		return err
+		return nil, err
 	}
-	return draft.WriteFile(c.Request().Context(), partReader{part}, maxFile)
+	f, err := os.CreateTemp("", "redress-upload-*")
+	if err != nil {
+		return nil, cases.Internalf(err, "spool the upload")
+	}
+	n, err := io.Copy(f, io.LimitReader(partReader{part}, maxFile+1))
+	if err == nil && n > maxFile {
+		err = &cases.Error{Code: cases.TooLarge, Field: "file",
+			Message: fmt.Sprintf("the file is larger than the limit of %d bytes", maxFile)}
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		var de *cases.Error
+		if errors.As(err, &de) {
+			return nil, de
+		}
+		return nil, uploadError(err)
+	}
+	return f, nil
 }
 
 // readField sets one field of the input from its part, and records what

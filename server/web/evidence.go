@@ -75,7 +75,7 @@ func (h *CasePages) AddEvidence(c echo.Context) error {
 	}
 	if auth.IsMultipart(c) {
 		loc := h.location(auth.CurrentUser(c).TimeZone, h.cfg.Location)
-		_, values, err := upload.Evidence(c, h.store, id, upload.Options{MaxFile: h.cfg.MaxUploadBytes, Form: true, Location: loc})
+		_, values, err := upload.Evidence(c, h.store, id, upload.Options{MaxFile: h.cfg.MaxUploadBytes, Timeout: h.cfg.UploadTimeout, Form: true, Location: loc})
 		if err != nil {
 			return h.refuse(c, id, "evidence", values, evidenceFields(), err)
 		}

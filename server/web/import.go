@@ -42,7 +42,7 @@ func (h *Import) Upload(c echo.Context) error {
 	}
 	iv := &importView{Columns: cases.ImportColumns()}
 	v.D = iv
-	rep, charset, err := upload.CSV(c, func(r io.Reader, charset string) (cases.ImportReport, error) {
+	rep, charset, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, charset string) (cases.ImportReport, error) {
 		return h.ops.Import(c.Request().Context(), r, charset)
 	})
 	iv.Charset = charset
