@@ -55,6 +55,10 @@ type acceptRules struct {
 	// needBody requires a message under a header that starts no message on
 	// its own line (so "会议 10:00" lists are not chats).
 	needBody bool
+	// exactRoles: a name seen once is known only when it is a role word
+	// or a sub-account, not merely when it contains one (a heading
+	// "小王和客服小美的聊天记录" is not a speaker).
+	exactRoles bool
 }
 
 // accept decides which candidates are headers. A header is believed when
@@ -78,9 +82,16 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 			}
 		}
 		for _, c := range cs {
-			c.known = !c.rejected && (counts[c.key] >= 2 || strongName(c.key))
+			strong := strongName(c.key)
+			if r.exactRoles {
+				_, sub := subAccount(c.key)
+				strong = systemNames[c.key] || shopWords[c.key] || buyerWords[c.key] || sub
+			}
+			c.known = !c.rejected && (counts[c.key] >= 2 || strong)
 		}
 		dom, domClock := dominant(cs)
+		nb := neighbours(cs)
+		nKnown := knownCount(cs)
 		changed := false
 		for i, c := range cs {
 			if c.rejected {
@@ -91,12 +102,16 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 			case c.known && (domClock == "" || c.clock == domClock):
 				ok = true
 			case c.known:
-				ok = monotonic(cs, i)
+				ok = nb.monotonic(cs, i)
 			case c.form && (domClock == "" || c.clock == domClock):
 				ok = judgeName(lines[c.line].norm[c.name.a:c.name.b]).ok
-			case r.oneOffs:
-				ok = judgeName(lines[c.line].norm[c.name.a:c.name.b]).strict &&
-					(dom == "" || c.shape == dom) && monotonic(cs, i) &&
+			case r.oneOffs && c.st != nil:
+				// A name seen once, among speakers who recur, is believed
+				// only between two of their headers, or with a full date:
+				// "Jane 18:00" at the end of a message is not a header.
+				placed := nb.prev[i] >= 0 && nb.next[i] >= 0 || c.st.kind == dateFull || nKnown < 2
+				ok = placed && judgeName(lines[c.line].norm[c.name.a:c.name.b]).strict &&
+					(dom == "" || c.shape == dom) && nb.monotonic(cs, i) &&
 					(c.msgCol >= 0 || hasBody(lines, cs, i))
 			}
 			if ok && r.needBody && c.msgCol < 0 && !c.known && !hasBody(lines, cs, i) {
@@ -111,6 +126,16 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 			break
 		}
 	}
+}
+
+func knownCount(cs []*cand) int {
+	n := 0
+	for _, c := range cs {
+		if c.known && !c.rejected {
+			n++
+		}
+	}
+	return n
 }
 
 // dominant returns the most frequent format among the known candidates
@@ -167,9 +192,36 @@ func hasBody(lines []srcLine, cs []*cand, i int) bool {
 	return false
 }
 
+// around holds, for each candidate, the nearest known timed candidates
+// before and after it, and the direction the paste runs.
+type around struct {
+	prev, next []int
+	desc       bool
+}
+
+func neighbours(cs []*cand) around {
+	nb := around{prev: make([]int, len(cs)), next: make([]int, len(cs)), desc: descending(cs)}
+	timed := func(c *cand) bool { return c.known && !c.rejected && c.st != nil && c.st.hasTime }
+	last := -1
+	for i, c := range cs {
+		nb.prev[i] = last
+		if timed(c) {
+			last = i
+		}
+	}
+	last = -1
+	for i := len(cs) - 1; i >= 0; i-- {
+		nb.next[i] = last
+		if timed(cs[i]) {
+			last = i
+		}
+	}
+	return nb
+}
+
 // monotonic reports whether candidate i's time fits between the times of
 // the known headers around it, in whichever direction the paste runs.
-func monotonic(cs []*cand, i int) bool {
+func (nb around) monotonic(cs []*cand, i int) bool {
 	c := cs[i]
 	if c.st == nil {
 		return true
@@ -179,17 +231,11 @@ func monotonic(cs []*cand, i int) bool {
 		return true
 	}
 	var prev, next *cand
-	for k := i - 1; k >= 0; k-- {
-		if p := cs[k]; p.known && !p.rejected && p.st != nil && p.st.hasTime {
-			prev = p
-			break
-		}
+	if k := nb.prev[i]; k >= 0 {
+		prev = cs[k]
 	}
-	for k := i + 1; k < len(cs); k++ {
-		if p := cs[k]; p.known && !p.rejected && p.st != nil && p.st.hasTime {
-			next = p
-			break
-		}
+	if k := nb.next[i]; k >= 0 {
+		next = cs[k]
 	}
 	val := func(p *cand) (int64, bool) {
 		abs, day, full, _ := p.st.order()
@@ -219,14 +265,14 @@ func monotonic(cs []*cand, i int) bool {
 	case prev != nil:
 		pv, pf := val(prev)
 		x := cv(pf)
-		if descending(cs) {
+		if nb.desc {
 			return x <= pv || !pf && x-pv > 720
 		}
 		return x >= pv || !pf && pv-x > 720
 	case next != nil:
 		nv, nf := val(next)
 		y := cv(nf)
-		if descending(cs) {
+		if nb.desc {
 			return y >= nv || !nf && nv-y > 720
 		}
 		return y <= nv || !nf && y-nv > 720
@@ -243,8 +289,11 @@ func descending(cs []*cand) bool {
 			continue
 		}
 		if last != nil {
-			a, _, _, _ := last.st.order()
-			b, _, _, _ := c.st.order()
+			a, ad, af, _ := last.st.order()
+			b, bd, bf, _ := c.st.order()
+			if !af || !bf {
+				a, b = int64(ad), int64(bd)
+			}
 			switch {
 			case b > a:
 				up++

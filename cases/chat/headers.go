@@ -46,6 +46,12 @@ func trimName(s []rune, a, b int) (int, int) {
 	return a, b
 }
 
+// isStamp reports whether runes [a, b) are a time stamp and nothing else.
+func isStamp(s []rune, a, b int) bool {
+	st, ok := parseStamp(s, a, b)
+	return ok && st.b == b
+}
+
 // stampAtEnd finds a time stamp (with a time of day) that ends exactly at
 // e, either bare after a space or in brackets; it returns where the name
 // before it ends.
@@ -104,7 +110,7 @@ func nameTimeHeader(l *srcLine, i int) (*cand, bool) {
 		return nil, false
 	}
 	na, nb := trimName(s, a, nameEnd)
-	if na >= nb || nb-na > maxNameRunes {
+	if na >= nb || nb-na > maxNameRunes || isStamp(s, na, nb) {
 		return nil, false
 	}
 	c := &cand{first: i, last: i, line: i, msgCol: -1, opts: []span{{na, nb}}, st: &st, stLine: i}

@@ -50,9 +50,9 @@ func parse(text string, loc *time.Location) Transcript {
 	}
 	var best *layoutResult
 	for _, r := range []*layoutResult{
-		p.simple(LayoutInline, inlineHeader, acceptRules{oneOffs: true}),
 		p.simple(LayoutNameTime, nameTimeHeader, acceptRules{oneOffs: true, needBody: true}),
 		p.simple(LayoutTimeName, timeNameHeader, acceptRules{oneOffs: true, needBody: true}),
+		p.simple(LayoutInline, inlineHeader, acceptRules{oneOffs: true}),
 		p.simple(LayoutTable, tableRow, acceptRules{oneOffs: true}),
 		p.stacked(true),
 		p.stacked(false),
@@ -63,11 +63,11 @@ func parse(text string, loc *time.Location) Transcript {
 		}
 		p.attachSeparators(r)
 		r.score = p.score(r)
-		if best == nil || r.score > best.score {
+		if (best == nil || r.score > best.score) && p.confident(r) {
 			best = r
 		}
 	}
-	if best == nil || !p.confident(best) {
+	if best == nil {
 		return unparsed()
 	}
 	return p.assemble(best)
@@ -148,10 +148,20 @@ func (p *parser) stacked(nameFirst bool) *layoutResult {
 		c.setShape("st-untimed", nil)
 		cs = append(cs, c)
 	}
-	accept(p.lines, cs, acceptRules{oneOffs: true, needBody: true})
+	accept(p.lines, cs, acceptRules{oneOffs: true, needBody: true, exactRoles: !nameFirst})
 	layout := &layoutResult{layout: LayoutStacked, heads: accepted(cs), anySep: !nameFirst}
 	if !nameFirst {
 		p.dropBodyNames(layout)
+		// Without times beside every name, a paste of short lines could
+		// pass for names: it takes two people talking.
+		keys, untimed := map[string]bool{}, false
+		for _, h := range layout.heads {
+			keys[h.key] = true
+			untimed = untimed || h.st == nil
+		}
+		if len(keys) < 2 && untimed {
+			layout.heads = nil
+		}
 	}
 	return layout
 }
@@ -202,7 +212,7 @@ func (p *parser) nameColon() *layoutResult {
 			cs = append(cs, c)
 		}
 	}
-	accept(p.lines, cs, acceptRules{})
+	accept(p.lines, cs, acceptRules{exactRoles: true})
 	r := &layoutResult{layout: LayoutNameColon, heads: accepted(cs), anySep: true}
 	keys := map[string]bool{}
 	strong := false
@@ -250,13 +260,18 @@ func (p *parser) attachSeparators(r *layoutResult) {
 // leaves inside messages count against it.
 func (p *parser) score(r *layoutResult) int {
 	s := 0
-	for _, h := range r.heads {
+	for i, h := range r.heads {
 		s += 2
 		if h.known {
 			s += 2
 		}
 		if h.st != nil {
 			s++
+		}
+		if p.hasMessage(r, i) {
+			s++
+		} else {
+			s--
 		}
 	}
 	s -= 2 * p.preambleLines(r)
@@ -294,18 +309,27 @@ func (p *parser) confident(r *layoutResult) bool {
 	if len(r.heads) == 1 && pre > 1 {
 		return false
 	}
-	for i, h := range r.heads {
-		end := len(p.lines)
-		if i+1 < len(r.heads) {
-			end = r.heads[i+1].first
-		}
-		if h.msgCol >= 0 && h.msgCol < p.lines[h.last].b {
+	for i := range r.heads {
+		if p.hasMessage(r, i) {
 			return true
 		}
-		for k := h.last + 1; k < end; k++ {
-			if !p.lines[k].blankLine() {
-				return true
-			}
+	}
+	return false
+}
+
+// hasMessage reports whether header i of r has any text under it.
+func (p *parser) hasMessage(r *layoutResult, i int) bool {
+	h := r.heads[i]
+	end := len(p.lines)
+	if i+1 < len(r.heads) {
+		end = r.heads[i+1].first
+	}
+	if h.msgCol >= 0 && h.msgCol < p.lines[h.last].b {
+		return true
+	}
+	for k := h.last + 1; k < end; k++ {
+		if !p.lines[k].blankLine() {
+			return true
 		}
 	}
 	return false
@@ -472,6 +496,10 @@ func (p *parser) segments(base Line, system bool, items []item) []Line {
 			l.Message, l.System = it.text, true
 			out = append(out, l)
 		case itemNotice:
+			if system {
+				run = append(run, it.text)
+				continue
+			}
 			flush()
 			if len(out) == 0 {
 				out = append(out, base)

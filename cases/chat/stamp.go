@@ -649,8 +649,12 @@ func (st *stamp) order() (abs int64, day int, full, ok bool) {
 		return 0, 0, false, false
 	}
 	day = st.h*60 + st.mi
-	if st.kind == dateFull && !st.numeric {
-		days := time.Date(st.y, time.Month(st.mo), st.d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+	mo, d := st.mo, st.d
+	if st.numeric && mo > 12 {
+		mo, d = d, mo
+	}
+	if st.kind == dateFull && (!st.numeric || mo != d && (d > 12 || st.mo > 12)) {
+		days := time.Date(st.y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 		return days*1440 + int64(day), day, true, true
 	}
 	return int64(day), day, false, true

@@ -10,7 +10,7 @@ import (
 // The notices chat tools print between messages. They belong to no
 // speaker; text after one, until the next header, is not attributed.
 var noticeLine = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
-	`以[上下](?:是|为)?(?:历史|新)?(?:消息|聊天记录|记录)`,
+	`以[上下](?:是|为)?(?:历史|新)(?:消息|聊天记录|记录)`,
 	`(?:查看)?更多(?:历史)?消息`,
 	`\[?(?:系统提示|系统消息|系统通知|平台提示|官方提示|温馨提示)\]?(?:\s*[:]\s*.*|\s+.*)?`,
 	`.{0,24}撤回了一条消息`,
@@ -81,7 +81,7 @@ var shopWords = map[string]bool{
 }
 
 var buyerWords = map[string]bool{
-	"买家": true, "消费者": true, "顾客": true, "用户": true, "客户": true, "亲": true,
+	"买家": true, "消费者": true, "顾客": true, "用户": true, "客户": true,
 	"customer": true, "buyer": true, "client": true, "amazon customer": true,
 	"guest": true, "visitor": true, "shopper": true,
 }
@@ -138,6 +138,16 @@ var labelWords = map[string]bool{
 	"attachments": true, "question": true, "answer": true, "q": true, "a": true,
 }
 
+// Words that make a whole message but never a name.
+var chatWords = map[string]bool{
+	"好的": true, "好": true, "好吧": true, "谢谢": true, "在吗": true, "在的": true, "在": true,
+	"嗯": true, "嗯嗯": true, "哦": true, "哦哦": true, "行": true, "可以": true, "不行": true,
+	"收到": true, "是的": true, "对": true, "没有": true, "你好": true, "您好": true, "亲": true,
+	"亲亲": true, "喂": true, "哈哈": true, "人工": true, "转人工": true, "谢谢亲": true,
+	"ok": true, "okay": true, "thanks": true, "thank you": true, "yes": true, "no": true,
+	"hi": true, "hello": true, "sure": true, "great": true, "bye": true, "thx": true,
+}
+
 // nameInfo says how a name may be used.
 type nameInfo struct {
 	ok     bool // can be a speaker at all
@@ -162,6 +172,11 @@ func judgeName(s []rune) nameInfo {
 			return nameInfo{}
 		}
 	}
+	for i := 1; i+1 < n; i++ {
+		if s[i] == ':' && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			return nameInfo{} // a time of day is not part of a name
+		}
+	}
 	if !letter || s[0] == '[' || s[0] == '(' || s[0] == '#' || s[0] == '@' && n == 1 {
 		return nameInfo{}
 	}
@@ -170,7 +185,7 @@ func judgeName(s []rune) nameInfo {
 		return nameInfo{}
 	}
 	k := key(s)
-	if labelWords[k] {
+	if labelWords[k] || chatWords[k] {
 		return nameInfo{}
 	}
 	last := strings.ToLower(words[len(words)-1])
@@ -209,13 +224,18 @@ func strongName(k string) bool {
 	return systemNames[k] || shopWords[k] || buyerWords[k] || guessRole(k) != RoleUnknown
 }
 
-// subAccount reports whether a name is a Qianniu sub-account "店铺名:客服名".
+// subAccount reports whether a name (a key) is a Qianniu sub-account
+// "店铺名:客服名": two names joined by one colon, the first not a field label.
 func subAccount(k string) (shop string, ok bool) {
 	i := strings.IndexByte(k, ':')
-	if i <= 0 || i == len(k)-1 {
+	if i <= 0 || i == len(k)-1 || strings.Count(k, ":") != 1 || strings.ContainsAny(k, " ") {
 		return "", false
 	}
-	return k[:i], true
+	shop, agent := k[:i], k[i+1:]
+	if labelWords[shop] || labelWords[agent] || isDigit(rune(shop[len(shop)-1])) || isDigit(rune(agent[0])) {
+		return "", false
+	}
+	return shop, true
 }
 
 // guessRole guesses a speaker's role from the name alone.
