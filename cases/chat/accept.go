@@ -109,10 +109,18 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 				// A name seen once, among speakers who recur, is believed
 				// only between two of their headers, or with a full date:
 				// "Jane 18:00" at the end of a message is not a header.
-				placed := nb.prev[i] >= 0 && nb.next[i] >= 0 || c.st.kind == dateFull || nKnown < 2
-				ok = placed && judgeName(lines[c.line].norm[c.name.a:c.name.b]).strict &&
+				fits := judgeName(lines[c.line].norm[c.name.a:c.name.b]).strict &&
 					(dom == "" || c.shape == dom) && nb.monotonic(cs, i) &&
 					(c.msgCol >= 0 || hasBody(lines, cs, i))
+				// A name seen once among speakers who recur is believed at
+				// once only between two of their headers, or with a full
+				// date or seconds, or on its own line above its time:
+				// "Jane 18:00" closing a message could be either, and then
+				// the paste is in doubt.
+				placed := nb.prev[i] >= 0 && nb.next[i] >= 0 || nKnown < 2 ||
+					c.st.kind == dateFull || c.st.hasSec || c.stLine != c.line
+				ok = fits && placed
+				c.doubt = fits && !placed
 			}
 			if ok && r.needBody && c.msgCol < 0 && !c.known && !hasBody(lines, cs, i) {
 				ok = false

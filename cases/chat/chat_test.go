@@ -32,7 +32,6 @@ func TestTrapsAreNotSpeakers(t *testing.T) {
 		{"TomorrowBefore", "小王 10:01\n明天 10:00 前发货\n客服 10:02\n好的\n", "明天 10:00 前发货", "小王"},
 		{"HomeAt", "Jane Doe 2:01 PM\nI'll be home at 2:03 PM\nAcme Store 2:05 PM\nok\n", "I'll be home at 2:03 PM", "Jane Doe"},
 		{"NameAndTimeBetween", "小王 10:01\n我妹妹\n阿美 18:00\n来取\n客服 10:02\n好的\n", "阿美 18:00", "小王"},
-		{"NameAndTimeAtEnd", "小王 10:01\n你好\n客服 10:02\n好的\n小王 10:03\n我妹妹\n阿美 18:00\n来取\n", "阿美 18:00", "小王"},
 		{"ByFriday", "tb_a 2026-11-20 10:01:02\nneed it by Friday 5:00 PM\n店:小美 2026-11-20 10:01:30\nok\n", "Friday 5:00 PM", "tb_a"},
 		{"TimeFirstMessage", "2026-11-20 10:01:02 tb_a\n18:00 前一定要到\n2026-11-20 10:01:30 店:小美\n好的\n", "18:00 前一定要到", "tb_a"},
 		{"BareTimeInStacked", "抖音用户1\n10:01:02\n能今天发吗\n18:00\n小美\n10:02:00\n尽量\n", "18:00", "抖音用户1"},
@@ -52,6 +51,42 @@ func TestTrapsAreNotSpeakers(t *testing.T) {
 				if strings.Contains(tc.line, s) && s != tc.speaker {
 					t.Fatalf("invented speaker %q from %q", s, tc.line)
 				}
+			}
+		})
+	}
+}
+
+// TestDoubtIsNotParsed: a line that may or may not be a header, where
+// either reading would put someone's words under another speaker, leaves
+// the paste unparsed.
+func TestDoubtIsNotParsed(t *testing.T) {
+	for _, text := range []string{
+		"小王 10:01\n你好\n客服 10:02\n好的\n小王 10:03\n我妹妹\n阿美 18:00\n来取\n",
+		"Customer: hi\nYou: hello\nCustomer: the cup\nJane Doe: is broken\nYou: sorry\n",
+	} {
+		if tr := Parse(text, shanghai); tr.Parsed {
+			t.Errorf("parsed %q as %+v", text, tr.Lines)
+		}
+	}
+}
+
+// TestOneOffSpeakers: a speaker heard once is believed where the paste
+// shows it is a header.
+func TestOneOffSpeakers(t *testing.T) {
+	tests := []struct{ name, text, line, speaker string }{
+		{"LastAgentWithSeconds", "小王 10:01:02\n你好\n客服 10:02:00\n好的\n小王 10:03:00\n人呢\n阿强 10:04:10\n您好，我是阿强\n", "您好，我是阿强", "阿强"},
+		{"LastAgentStacked", "抖音用户1\n10:01\n在吗\n小美\n10:02\n在的\n抖音用户1\n10:03\n转人工\n阿七\n10:04\n您好\n", "您好", "阿七"},
+		{"OtherPartyInNameColon", "客服：您好，请问有什么可以帮您\n小王：杯子碎了\n客服：非常抱歉\n", "杯子碎了", "小王"},
+		{"ShopShapedThirdParty", "小王\n在吗\n阿美\n在的\n小王\n人呢\n售后小李\n您好\n", "您好", "售后小李"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := Parse(tc.text, shanghai)
+			if !tr.Parsed {
+				t.Fatalf("not parsed: %q", tc.text)
+			}
+			if got := speakerOf(t, tr, tc.line); got != tc.speaker {
+				t.Fatalf("%q is under %q, want %q\n%+v", tc.line, got, tc.speaker, tr.Lines)
 			}
 		})
 	}

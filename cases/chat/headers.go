@@ -25,6 +25,9 @@ type cand struct {
 	system   bool // the name is the platform's
 	rejected bool
 	known    bool
+	// doubt marks a header that may or may not be one: a parse that
+	// depends on the answer is not confident.
+	doubt bool
 }
 
 const (

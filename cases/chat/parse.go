@@ -24,6 +24,7 @@ type layoutResult struct {
 	// headers carry no time of their own); otherwise only date lines do.
 	anySep bool
 	score  int
+	doubt  bool // a candidate could not be decided either way
 }
 
 func parse(text string, loc *time.Location) Transcript {
@@ -67,7 +68,10 @@ func parse(text string, loc *time.Location) Transcript {
 			best = r
 		}
 	}
-	if best == nil {
+	if best == nil || best.doubt {
+		// The layout that explains the paste best has a line that may or
+		// may not start a message: keeping the raw text is safer than
+		// guessing.
 		return unparsed()
 	}
 	return p.assemble(best)
@@ -85,7 +89,11 @@ func (p *parser) simple(layout string, f func(*srcLine, int) (*cand, bool), r ac
 		}
 	}
 	accept(p.lines, cs, r)
-	return &layoutResult{layout: layout, heads: accepted(cs)}
+	out := &layoutResult{layout: layout, heads: accepted(cs)}
+	for _, c := range cs {
+		out.doubt = out.doubt || c.doubt
+	}
+	return out
 }
 
 func accepted(cs []*cand) []*cand {
@@ -149,7 +157,14 @@ func (p *parser) stacked(nameFirst bool) *layoutResult {
 		cs = append(cs, c)
 	}
 	accept(p.lines, cs, acceptRules{oneOffs: true, needBody: true, exactRoles: !nameFirst})
-	layout := &layoutResult{layout: LayoutStacked, heads: accepted(cs), anySep: !nameFirst}
+	layout := &layoutResult{layout: LayoutStacked, anySep: !nameFirst}
+	if !nameFirst {
+		p.rescue(cs, false)
+	}
+	layout.heads = accepted(cs)
+	for _, c := range cs {
+		layout.doubt = layout.doubt || c.doubt
+	}
 	if !nameFirst {
 		p.dropBodyNames(layout)
 		// Without times beside every name, a paste of short lines could
@@ -213,7 +228,9 @@ func (p *parser) nameColon() *layoutResult {
 		}
 	}
 	accept(p.lines, cs, acceptRules{exactRoles: true})
-	r := &layoutResult{layout: LayoutNameColon, heads: accepted(cs), anySep: true}
+	r := &layoutResult{layout: LayoutNameColon, anySep: true}
+	r.doubt = p.rescue(cs, true)
+	r.heads = accepted(cs)
 	keys := map[string]bool{}
 	strong := false
 	for _, h := range r.heads {
@@ -224,6 +241,54 @@ func (p *parser) nameColon() *layoutResult {
 		r.heads = nil
 	}
 	return r
+}
+
+// rescue reconsiders, in a layout whose headers carry no time, the names
+// seen once after the first header. A name shaped like a party of the chat
+// (客服小李, Acme Store) is a speaker. When a single person is heard so far,
+// the one other name seen once is the other party; with strict, any other
+// name-shaped candidate leaves the paste in doubt, since gluing a
+// speaker's words to the previous one would misattribute them.
+func (p *parser) rescue(cs []*cand, strict bool) (doubt bool) {
+	first := -1
+	keys := map[string]bool{}
+	for _, c := range cs {
+		if !c.rejected {
+			keys[c.key] = true
+			if first < 0 {
+				first = c.line
+			}
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	var pending []*cand
+	other := map[string]bool{}
+	for _, c := range cs {
+		if !c.rejected || c.line < first {
+			continue
+		}
+		info := judgeName(p.lines[c.line].norm[c.name.a:c.name.b])
+		switch {
+		case !info.ok:
+		case guessRole(c.key) != RoleUnknown:
+			c.rejected, c.known = false, true
+		case info.strict:
+			pending = append(pending, c)
+			other[c.key] = true
+		}
+	}
+	switch {
+	case len(pending) == 0:
+		return false
+	case len(keys) == 1 && len(other) == 1:
+		for _, c := range pending {
+			c.rejected = false
+		}
+		return false
+	}
+	return strict
 }
 
 // attachSeparators gives each header the time and date lines standing
