@@ -211,3 +211,30 @@ func dump(lines []Line) string {
 	}
 	return strings.Join(b, "\n")
 }
+
+// TestCorpusVariants: pasting the same chat with CRLF line ends, trailing
+// blanks or a heading above it gives the same lines.
+func TestCorpusVariants(t *testing.T) {
+	files, _ := filepath.Glob("testdata/corpus/*.txt")
+	variants := map[string]func(string) string{
+		"CRLF":     func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n") },
+		"Trailing": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", " \t\u3000\n") },
+		"Heading":  func(s string) string { return "聊天记录\n\n" + s },
+		"LF":       func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") },
+	}
+	for _, f := range files {
+		w := readWant(t, strings.TrimSuffix(f, ".txt")+".want")
+		if !w.parsed {
+			continue
+		}
+		raw, _ := os.ReadFile(f)
+		loc, _ := time.LoadLocation(w.zone)
+		base := Parse(string(raw), loc)
+		for name, v := range variants {
+			got := Parse(v(string(raw)), loc)
+			if got.Layout != base.Layout || dump(got.Lines) != dump(base.Lines) {
+				t.Errorf("%s/%s: got %s\n%s\nwant %s\n%s", filepath.Base(f), name, got.Layout, dump(got.Lines), base.Layout, dump(base.Lines))
+			}
+		}
+	}
+}

@@ -28,6 +28,9 @@ type layoutResult struct {
 }
 
 func parse(text string, loc *time.Location) Transcript {
+	if len(text) > maxBytes {
+		return unparsed()
+	}
 	lines := splitLines(text)
 	if len(lines) > maxLines {
 		return unparsed()

@@ -17,9 +17,12 @@ type srcLine struct {
 	a, b int    // rune bounds of the line without surrounding blanks
 }
 
-// maxLines bounds the work on an enormous paste: past it the text is not
-// parsed (a chat excerpt is a few hundred lines).
-const maxLines = 20000
+// maxLines and maxBytes bound the work on an enormous paste: past them the
+// text is not parsed (a chat excerpt is a few hundred lines).
+const (
+	maxLines = 20000
+	maxBytes = 2 << 20
+)
 
 // splitLines cuts text into lines at \n, \r\n, \r, U+2028 and U+2029.
 func splitLines(text string) []srcLine {
