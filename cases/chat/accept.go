@@ -100,7 +100,13 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 			ok := false
 			switch {
 			case c.known && (domClock == "" || c.clock == domClock):
+				// A known speaker's header that breaks the order of time
+				// is a quotation or a paste of two chats: either reading
+				// may misattribute the lines after it.
 				ok = true
+				if !nb.monotonic(cs, i) {
+					c.doubt = true
+				}
 			case c.known:
 				ok = nb.monotonic(cs, i)
 			case c.form && (domClock == "" || c.clock == domClock):
@@ -245,6 +251,9 @@ func (nb around) monotonic(cs []*cand, i int) bool {
 	if k := nb.next[i]; k >= 0 {
 		next = cs[k]
 	}
+	// Tools stamp an automatic reply a little before the message it
+	// answers: two minutes out of order is still in order.
+	const slack = 2
 	val := func(p *cand) (int64, bool) {
 		abs, day, full, _ := p.st.order()
 		if full && cFull {
@@ -264,26 +273,26 @@ func (nb around) monotonic(cs []*cand, i int) bool {
 		nv, nf := val(next)
 		x, y := cv(pf), cv(nf)
 		if pv <= nv {
-			return pv <= x && y <= nv
+			return pv <= x+slack && y <= nv+slack
 		}
 		if !pf && !nf && pv-nv > 720 {
 			return x >= pv || y <= nv // past midnight
 		}
-		return pv >= x && y >= nv
+		return pv+slack >= x && y+slack >= nv
 	case prev != nil:
 		pv, pf := val(prev)
 		x := cv(pf)
 		if nb.desc {
-			return x <= pv || !pf && x-pv > 720
+			return x <= pv+slack || !pf && x-pv > 720
 		}
-		return x >= pv || !pf && pv-x > 720
+		return x+slack >= pv || !pf && pv-x > 720
 	case next != nil:
 		nv, nf := val(next)
 		y := cv(nf)
 		if nb.desc {
-			return y >= nv || !nf && nv-y > 720
+			return y+slack >= nv || !nf && nv-y > 720
 		}
-		return y <= nv || !nf && y-nv > 720
+		return y <= nv+slack || !nf && y-nv > 720
 	}
 	return true
 }
