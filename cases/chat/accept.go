@@ -109,7 +109,7 @@ func accept(lines []srcLine, cs []*cand, r acceptRules) {
 				}
 			case c.known:
 				ok = nb.monotonic(cs, i)
-			case c.form && (domClock == "" || c.clock == domClock):
+			case c.bracketed && (domClock == "" || c.clock == domClock):
 				ok = judgeName(lines[c.line].norm[c.name.a:c.name.b]).ok
 			case r.oneOffs && c.st != nil:
 				// A name seen once, among speakers who recur, is believed

@@ -63,6 +63,8 @@ func TestDoubtIsNotParsed(t *testing.T) {
 	for _, text := range []string{
 		"小王 10:01\n你好\n客服 10:02\n好的\n小王 10:03\n我妹妹\n阿美 18:00\n来取\n",
 		"Customer: hi\nYou: hello\nCustomer: the cup\nJane Doe: is broken\nYou: sorry\n",
+		// times below the messages they belong to
+		"Jane Doe\nHi, is it in stock?\n2:03 PM\nYou\nYes!\n2:05 PM\nJane Doe\nGreat\n2:06 PM\n",
 		// the buyer quotes an older message of the shop's
 		"tb_a 2026-11-20 10:01:02\n你们客服说\n旗舰店:小美 2026-11-19 09:00:00\n今天发货\n结果没发\n旗舰店:小美 2026-11-20 10:02:00\n抱歉",
 	} {

@@ -217,10 +217,12 @@ func dump(lines []Line) string {
 func TestCorpusVariants(t *testing.T) {
 	files, _ := filepath.Glob("testdata/corpus/*.txt")
 	variants := map[string]func(string) string{
-		"CRLF":     func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n") },
-		"Trailing": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", " \t\u3000\n") },
-		"Heading":  func(s string) string { return "聊天记录\n\n" + s },
-		"LF":       func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") },
+		"CRLF": func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n") },
+		"Trailing": func(s string) string {
+			return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", " \t\u3000\n")
+		},
+		"Heading": func(s string) string { return "聊天记录\n\n" + s },
+		"LF":      func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") },
 	}
 	for _, f := range files {
 		w := readWant(t, strings.TrimSuffix(f, ".txt")+".want")

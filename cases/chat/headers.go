@@ -19,12 +19,12 @@ type cand struct {
 	stLine      int    // the line of st
 	shape       string // the header's full format
 	clock       string // the header's form and clock format
-	// form says the shape alone shows a header ("[10:01] 小王: …" at the
-	// start of a line is never prose).
-	form     bool
-	system   bool // the name is the platform's
-	rejected bool
-	known    bool
+	// bracketed says the shape alone shows a header ("[10:01] 小王: …"
+	// at the start of a line is never prose).
+	bracketed bool
+	system    bool // the name is the platform's
+	rejected  bool
+	known     bool
 	// doubt marks a header that may or may not be one: a parse that
 	// depends on the answer is not confident.
 	doubt bool
@@ -222,7 +222,7 @@ func inlineHeader(l *srcLine, i int) (*cand, bool) {
 		if len(names) == 0 {
 			return nil, false
 		}
-		c := &cand{first: i, last: i, line: i, opts: names, st: &st, stLine: i, form: form == "bracket"}
+		c := &cand{first: i, last: i, line: i, opts: names, st: &st, stLine: i, bracketed: form == "bracket"}
 		c.msgCol = msgs[0]
 		c.setShape("in-"+form, &st)
 		c.msgs = msgs
@@ -242,7 +242,7 @@ func inlineHeader(l *srcLine, i int) (*cand, bool) {
 		if na >= nb || nb-na > maxNameRunes {
 			return nil, false
 		}
-		h := &cand{first: i, last: i, line: i, opts: []span{{na, nb}}, st: &st, stLine: i, form: form == "paren"}
+		h := &cand{first: i, last: i, line: i, opts: []span{{na, nb}}, st: &st, stLine: i, bracketed: form == "paren"}
 		h.msgCol = skipSpaces(s, c+1, b)
 		h.msgs = []int{h.msgCol}
 		h.setShape("in-name-"+form, &st)

@@ -217,65 +217,6 @@ func judgeName(s []rune) nameInfo {
 	return info
 }
 
-// strongName reports whether a name says by its form that it is a speaker
-// of a chat: a platform, a role word, a shop sub-account or a platform's
-// buyer account.
-func strongName(k string) bool {
-	return systemNames[k] || shopWords[k] || buyerWords[k] || guessRole(k) != RoleUnknown
-}
-
-// subAccount reports whether a name (a key) is a Qianniu sub-account
-// "店铺名:客服名": two names joined by one colon, the first not a field label.
-func subAccount(k string) (shop string, ok bool) {
-	i := strings.IndexByte(k, ':')
-	if i <= 0 || i == len(k)-1 || strings.Count(k, ":") != 1 || strings.ContainsAny(k, " ") {
-		return "", false
-	}
-	shop, agent := k[:i], k[i+1:]
-	if labelWords[shop] || labelWords[agent] || isDigit(rune(shop[len(shop)-1])) || isDigit(rune(agent[0])) {
-		return "", false
-	}
-	return shop, true
-}
-
-// guessRole guesses a speaker's role from the name alone.
-func guessRole(k string) Role {
-	if systemNames[k] {
-		return RoleSystem
-	}
-	if shopWords[k] {
-		return RoleShop
-	}
-	if buyerWords[k] {
-		return RoleBuyer
-	}
-	if _, ok := subAccount(k); ok {
-		return RoleShop
-	}
-	for _, m := range shopMarks {
-		if strings.Contains(k, m) {
-			return RoleShop
-		}
-	}
-	if strings.HasSuffix(k, "店") || strings.Contains(k, "店-") || strings.Contains(k, "店_") {
-		return RoleShop
-	}
-	for _, m := range shopMarksLatin {
-		if containsWord(k, m) {
-			return RoleShop
-		}
-	}
-	for _, p := range buyerPrefixes {
-		if strings.HasPrefix(k, p) && (p != "tb" || len(k) > 2 && isDigit(rune(k[2]))) {
-			return RoleBuyer
-		}
-	}
-	if containsWord(k, "customer") || containsWord(k, "buyer") {
-		return RoleBuyer
-	}
-	return RoleUnknown
-}
-
 // containsWord reports whether w occurs in k as whole words.
 func containsWord(k, w string) bool {
 	for i := 0; ; {
