@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -72,7 +73,11 @@ func ParseMoney(s, cur string) (cases.MoneyInput, error) {
 		amount += "." + frac
 	}
 	if _, err := cases.ParseMoney("amount", amount, code); err != nil {
-		return cases.MoneyInput{}, fmt.Errorf("%s", cases.ErrorMessage(err))
+		var de *cases.Error
+		if errors.As(err, &de) {
+			return cases.MoneyInput{}, errors.New(de.Message)
+		}
+		return cases.MoneyInput{}, err
 	}
 	return cases.MoneyInput{Amount: amount, Currency: code}, nil
 }
