@@ -9,12 +9,20 @@ type AccessPolicy struct {
 	SessionIdle time.Duration
 	// SessionMax ends a session this long after sign-in, used or not.
 	SessionMax time.Duration
-	// AccountFailures failed sign-ins to one email within FailureWindow
-	// lock that email out until the oldest of them leaves the window.
-	AccountFailures int
-	// AddressFailures does the same per client address (IPv4, IPv6 /64).
-	AddressFailures int
-	FailureWindow   time.Duration
+	// PairFailures failed sign-ins to one email from one client address
+	// (IPv4, IPv6 /64) within FailureWindow lock that pair out until the
+	// oldest of them leaves the window. The same email from elsewhere, and
+	// other emails from the same address, are not locked by it.
+	PairFailures int
+	// AccountCeiling failures to one email from all addresses, or
+	// AddressCeiling failures from one address to all emails, within the
+	// window slow that email or address down to one attempt per Slowdown:
+	// a guesser with many addresses, or one spraying many accounts, is
+	// slowed to a crawl, while the real person waits seconds, never hours.
+	AccountCeiling int
+	AddressCeiling int
+	Slowdown       time.Duration
+	FailureWindow  time.Duration
 }
 
 // DefaultAccessPolicy is the production policy.
@@ -23,8 +31,10 @@ func DefaultAccessPolicy() AccessPolicy {
 		Password:        DefaultPasswordParams(),
 		SessionIdle:     12 * time.Hour,
 		SessionMax:      7 * 24 * time.Hour,
-		AccountFailures: 5,
-		AddressFailures: 20,
-		FailureWindow:   15 * time.Minute,
+		PairFailures:   5,
+		AccountCeiling: 20,
+		AddressCeiling: 20,
+		Slowdown:       5 * time.Second,
+		FailureWindow:  15 * time.Minute,
 	}
 }

@@ -249,31 +249,57 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 }
 
 func TestLoginThrottle(t *testing.T) {
-	t.Run("PerAccount", func(t *testing.T) {
+	t.Run("PerAccountAndAddress", func(t *testing.T) {
 		e := newEnv(t)
 		u := e.addUser(cases.RoleAgent)
+		const addr = "198.51.100.1"
 		for i := range 5 {
-			wantStatus(t, e.doFrom(fmt.Sprintf("198.51.100.%d", i+1), http.MethodPost, "/api/v1/auth/login",
+			wantStatus(t, e.doFrom(addr, http.MethodPost, "/api/v1/auth/login",
 				jsonBody(map[string]string{"email": u.Email, "password": "wrong password " + strconv.Itoa(i)})), http.StatusUnauthorized)
 		}
-		// Even the right password, from a fresh address, waits.
-		rec := e.doFrom("198.51.100.99", http.MethodPost, "/api/v1/auth/login",
+		// From that address, even the right password waits.
+		rec := e.doFrom(addr, http.MethodPost, "/api/v1/auth/login",
 			jsonBody(map[string]string{"email": strings.ToUpper(u.Email), "password": testPassword}))
 		wantStatus(t, rec, http.StatusTooManyRequests)
 		checkRetryAfter(t, rec)
 		if !strings.Contains(e.logs.String(), "sign-in locked out") {
 			t.Error("lockout not logged")
 		}
+		// The real person elsewhere is not locked out by a guesser here.
+		wantStatus(t, e.doFrom("198.51.100.99", http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": u.Email, "password": testPassword})), http.StatusOK)
 		// Another account from the same address is not affected.
 		other := e.addUser(cases.RoleAgent)
-		wantStatus(t, e.postLogin(other.Email, testPassword), http.StatusOK)
+		wantStatus(t, e.doFrom(addr, http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": other.Email, "password": testPassword})), http.StatusOK)
 		// Once the failures leave the 15-minute window, sign-in works.
 		if _, err := e.db.Exec(`UPDATE login_failures SET at = at - interval '16 minutes'`); err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, e.postLogin(u.Email, testPassword), http.StatusOK)
+		wantStatus(t, e.doFrom(addr, http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": u.Email, "password": testPassword})), http.StatusOK)
 	})
-	t.Run("PerAddress", func(t *testing.T) {
+	t.Run("AccountCeilingSlowsButDoesNotLock", func(t *testing.T) {
+		e := newEnv(t)
+		u := e.addUser(cases.RoleAgent)
+		for i := range 20 {
+			wantStatus(t, e.doFrom(fmt.Sprintf("198.51.100.%d", i+1), http.MethodPost, "/api/v1/auth/login",
+				jsonBody(map[string]string{"email": u.Email, "password": "wrong password " + strconv.Itoa(i)})), http.StatusUnauthorized)
+		}
+		// Past the ceiling, the account takes one attempt per few seconds.
+		rec := e.doFrom("198.51.100.200", http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": u.Email, "password": testPassword}))
+		wantStatus(t, rec, http.StatusTooManyRequests)
+		if after, _ := strconv.Atoi(rec.Header().Get("Retry-After")); after < 1 || after > 5 {
+			t.Fatalf("Retry-After %q: slowed, not locked, means seconds", rec.Header().Get("Retry-After"))
+		}
+		if _, err := e.db.Exec(`UPDATE login_failures SET at = at - interval '6 seconds'`); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, e.doFrom("198.51.100.200", http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": u.Email, "password": testPassword})), http.StatusOK)
+	})
+	t.Run("AddressCeilingSlowsButDoesNotLock", func(t *testing.T) {
 		e := newEnv(t)
 		const addr = "203.0.113.7"
 		for i := range 20 {
@@ -287,6 +313,14 @@ func TestLoginThrottle(t *testing.T) {
 		checkRetryAfter(t, rec)
 		rec = e.doFrom("203.0.113.8", http.MethodPost, "/api/v1/auth/login", jsonBody(map[string]string{"email": u.Email, "password": testPassword}))
 		wantStatus(t, rec, http.StatusOK)
+		// A colleague behind the same office address waits seconds, not the
+		// window.
+		if _, err := e.db.Exec(`UPDATE login_failures SET at = at - interval '6 seconds'`); err != nil {
+			t.Fatal(err)
+		}
+		colleague := e.addUser(cases.RoleAgent)
+		wantStatus(t, e.doFrom(addr, http.MethodPost, "/api/v1/auth/login",
+			jsonBody(map[string]string{"email": colleague.Email, "password": testPassword})), http.StatusOK)
 	})
 	t.Run("IPv6CountsPer64", func(t *testing.T) {
 		e := newEnv(t)

@@ -46,7 +46,8 @@ func (p *People) Login(ctx context.Context, a cases.LoginAttempt) (cases.NewSess
 	}
 	password := cases.NormalizeLoginPassword(a.Password)
 	account := AccountKey(email)
-	attempt, err := p.reserveAttempt(ctx, account, AddressKey(a.Address))
+	address := AddressKey(a.Address)
+	attempt, err := p.reserveAttempt(ctx, account, address)
 	if err != nil {
 		return cases.NewSession{}, err
 	}
@@ -93,7 +94,7 @@ func (p *People) Login(ctx context.Context, a cases.LoginAttempt) (cases.NewSess
 	}
 	var ns cases.NewSession
 	err = inTx(ctx, p.db, nil, "session", func(tx *sqlx.Tx) error {
-		if err := clearFailuresTx(ctx, tx, attempt, account); err != nil {
+		if err := clearFailuresTx(ctx, tx, attempt, account, address); err != nil {
 			return err
 		}
 		if rehash != "" {

@@ -46,7 +46,7 @@ func AddressKey(ip string) string {
 }
 
 // reserveAttempt counts a sign-in attempt as failed before its password is
-// checked, unless the account or the address is already over its limit,
+// checked, unless the pair, the account or the address is over its limit,
 // which is a TooMany error whose Extra["retry_after"] is the wait in
 // seconds. The caller deletes the reservation when the attempt succeeds.
 func (p *People) reserveAttempt(ctx context.Context, account []byte, address string) (int64, error) {
@@ -58,25 +58,30 @@ func (p *People) reserveAttempt(ctx context.Context, account []byte, address str
 		}
 		window := p.policy.FailureWindow.Seconds()
 		var wait struct {
+			Pair    sql.NullInt64 `db:"pair_wait"`
 			Account sql.NullInt64 `db:"account_wait"`
 			Address sql.NullInt64 `db:"address_wait"`
 		}
-		// Locked out until the Nth newest failure in the window leaves it
-		// (sql/login_failure_wait.sql).
-		err := tx.GetContext(ctx, &wait, loginFailureWait,
-			account, address, window, p.policy.AccountFailures, p.policy.AddressFailures)
+		// sql/login_failure_wait.sql
+		err := tx.GetContext(ctx, &wait, loginFailureWait, account, address, window,
+			p.policy.PairFailures, p.policy.AccountCeiling, p.policy.AddressCeiling, p.policy.Slowdown.Seconds())
 		if err != nil {
 			return err
 		}
-		if wait.Account.Valid || wait.Address.Valid {
-			scope, after := "account", wait.Account.Int64
-			if wait.Address.Int64 > after {
-				scope, after = "address", wait.Address.Int64
+		scope, after := "", int64(0)
+		for _, w := range []struct {
+			scope string
+			wait  sql.NullInt64
+		}{{"account from this address", wait.Pair}, {"account", wait.Account}, {"address", wait.Address}} {
+			if w.wait.Valid && w.wait.Int64 > after {
+				scope, after = w.scope, w.wait.Int64
 			}
+		}
+		if scope != "" {
 			return &cases.Error{
 				Code:    cases.TooMany,
 				Message: "too many failed sign-ins; try again later",
-				Extra:   map[string]any{"retry_after": max(after, 1)},
+				Extra:   map[string]any{"retry_after": after},
 				Err:     fmt.Errorf("%s over its limit of failed sign-ins", scope),
 			}
 		}
@@ -94,10 +99,13 @@ func (p *People) reserveAttempt(ctx context.Context, account []byte, address str
 	return id, err
 }
 
-// clearFailuresTx forgets an account's failures and the attempt that just
-// succeeded; other failures from the same address still count.
-func clearFailuresTx(ctx context.Context, tx *sqlx.Tx, attempt int64, account []byte) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE id = $1 OR account = $2`, attempt, account)
+// clearFailuresTx forgets the attempt that just succeeded and the
+// account's failures from the same address: the person is back. Failures
+// from other addresses still count, so a guesser elsewhere gains nothing
+// from the real person signing in.
+func clearFailuresTx(ctx context.Context, tx *sqlx.Tx, attempt int64, account []byte, address string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE id = $1 OR (account = $2 AND address = $3)`,
+		attempt, account, address)
 	return err
 }
 
