@@ -28,9 +28,9 @@ type AccessPolicy struct {
 // DefaultAccessPolicy is the production policy.
 func DefaultAccessPolicy() AccessPolicy {
 	return AccessPolicy{
-		Password:        DefaultPasswordParams(),
-		SessionIdle:     12 * time.Hour,
-		SessionMax:      7 * 24 * time.Hour,
+		Password:       DefaultPasswordParams(),
+		SessionIdle:    12 * time.Hour,
+		SessionMax:     7 * 24 * time.Hour,
 		PairFailures:   5,
 		AccountCeiling: 20,
 		AddressCeiling: 20,
