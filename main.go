@@ -32,7 +32,7 @@ commands:
   serve [--demo]        run the HTTP server (migrations are applied on start;
                         --demo loads the demo data set into an empty database)
   demo                  load the demo data set and print the demo accounts
-  verify                check every case's event chain
+  verify [--evidence]   check every case's event chain (and every evidence item's bytes)
   migrate [up|status]   apply pending migrations, or list them
   user add --email E --name N --role agent|supervisor|admin [--language zh-CN|en] [--timezone ZONE]
                         add a user; the password is read from stdin
@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "demo":
 		return demoCommand(ctx, cfg, log, stdout)
 	case "verify":
-		return verifyCommand(ctx, cfg, log, stdout)
+		return verifyCommand(ctx, cfg, log, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "user":

@@ -42,16 +42,29 @@ func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
 	return nil
 }
 
-// verifyCommand runs `redress verify`: it recomputes every case's event
-// chain and names the first broken link of each broken one.
-func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+// verifyCommand runs `redress verify [--evidence]`: it recomputes every
+// case's event chain and names the first broken link of each broken one;
+// with --evidence it also hashes every evidence item's stored bytes again
+// and names those that no longer match the ledger.
+func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	evidence := fs.Bool("evidence", false, "also hash every evidence item's stored bytes (reads all of them)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	checked, broken, err := store.New(db).VerifyAll(ctx, func(v cases.Verification) {
-		fmt.Fprintf(stdout, "case %d: chain broken at event %d\n", v.CaseID, *v.BrokenAt)
+	checked, broken, err := store.New(db).VerifyAll(ctx, *evidence, func(v cases.Verification) {
+		if v.BrokenAt != nil {
+			fmt.Fprintf(stdout, "case %d: chain broken at event %d\n", v.CaseID, *v.BrokenAt)
+		}
+		for _, m := range v.EvidenceBroken {
+			fmt.Fprintf(stdout, "case %d: evidence %d: %s (ledger %s, stored %s)\n", v.CaseID, m.EvidenceID, m.Reason, m.Recorded, m.Stored)
+		}
 	})
 	if err != nil {
 		return err

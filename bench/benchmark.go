@@ -209,7 +209,7 @@ func checkLedgers(ctx context.Context, db *sqlx.DB, since time.Time) (int, error
 	}
 	store := store.New(db)
 	for _, id := range ids {
-		v, err := store.Verify(ctx, id)
+		v, err := store.Verify(ctx, id, false)
 		if err != nil {
 			return 0, err
 		}

@@ -251,7 +251,7 @@ func checkSeed(ctx context.Context, db *sqlx.DB, n int) error {
 		return err
 	}
 	for _, id := range ids {
-		v, err := st.Verify(ctx, id)
+		v, err := st.Verify(ctx, id, false)
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,20 @@ type Verification struct {
 	Events   int    `json:"events"`
 	BrokenAt *int64 `json:"broken_at"`
 	Head     string `json:"head"`
+	// EvidenceChecked is how many evidence items had their stored bytes
+	// hashed again (nil when the check was not asked for: it reads every
+	// byte); EvidenceBroken lists those that no longer match the ledger.
+	EvidenceChecked *int               `json:"evidence_checked,omitempty"`
+	EvidenceBroken  []EvidenceMismatch `json:"evidence_broken,omitempty"`
+}
+
+// EvidenceMismatch is an evidence item whose stored content no longer
+// hashes to the SHA-256 its evidence_added event recorded in the ledger.
+type EvidenceMismatch struct {
+	EvidenceID int64  `json:"evidence_id"`
+	Recorded   string `json:"recorded_sha256"`
+	Stored     string `json:"stored_sha256"`
+	Reason     string `json:"reason"`
 }
 
 // Verify recomputes evs, a case's ledger oldest first, and checks that it

@@ -361,3 +361,26 @@ func TestTricklingUploadIsCutOff(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyEvidenceEndpoint: the ledger check with the evidence's bytes is
+// for admins, and says how many items it hashed.
+func TestVerifyEvidenceEndpoint(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	admin := e.caller(cases.RoleAdmin)
+	cs, _ := createCase(t, agent)
+	path := "/api/v1/cases/" + strconv.FormatInt(cs.ID, 10) + "/events/verify"
+	if rec := agent.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/evidence",
+		map[string]string{"kind": "chat_excerpt", "text": "[10:01] 小王: 杯子碎了"}); rec.Code != http.StatusCreated {
+		t.Fatalf("evidence: %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, agent.call(http.MethodGet, path+"?evidence=true", nil), http.StatusForbidden, "evidence")
+	wantProblem(t, admin.call(http.MethodGet, path+"?evidence=maybe", nil), http.StatusBadRequest, "evidence")
+	v := decodeAs[cases.Verification](t, admin.call(http.MethodGet, path+"?evidence=true", nil))
+	if !v.OK || v.EvidenceChecked == nil || *v.EvidenceChecked != 1 {
+		t.Fatalf("verification %+v", v)
+	}
+	if v := decodeAs[cases.Verification](t, agent.call(http.MethodGet, path, nil)); !v.OK || v.EvidenceChecked != nil {
+		t.Fatalf("plain verification %+v", v)
+	}
+}

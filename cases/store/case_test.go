@@ -75,7 +75,7 @@ func TestCreateAndGet(t *testing.T) {
 	if _, err := s.Get(context.Background(), c.ID+1000); codeOf(err) != cases.NotFound {
 		t.Fatalf("missing case: %v, want not found", err)
 	}
-	v, err := s.Verify(context.Background(), c.ID)
+	v, err := s.Verify(context.Background(), c.ID, false)
 	if err != nil || !v.OK || v.Events != 1 {
 		t.Fatalf("verify new case: %+v %v", v, err)
 	}
@@ -193,17 +193,17 @@ func TestLedgerIsAppendOnlyAndTamperEvident(t *testing.T) {
 		}
 	}
 	tamper(`UPDATE case_events SET payload = '{"body":"forged"}' WHERE case_id = $1 AND seq = 3`)
-	v, err := s.Verify(context.Background(), c.ID)
+	v, err := s.Verify(context.Background(), c.ID, false)
 	if err != nil || v.OK || v.BrokenAt == nil || *v.BrokenAt != 3 {
 		t.Fatalf("verify after tampering seq 3: %+v %v", v, err)
 	}
 	tamper(`DELETE FROM case_events WHERE case_id = $1 AND seq >= 3`)
-	v, _ = s.Verify(context.Background(), c.ID)
+	v, _ = s.Verify(context.Background(), c.ID, false)
 	if v.OK || *v.BrokenAt != 3 {
 		t.Fatalf("verify after deleting the tail: %+v", v)
 	}
 	var broken []int64
-	checked, n, err := s.VerifyAll(context.Background(), func(v cases.Verification) { broken = append(broken, v.CaseID) })
+	checked, n, err := s.VerifyAll(context.Background(), false, func(v cases.Verification) { broken = append(broken, v.CaseID) })
 	if err != nil || checked != 1 || n != 1 || broken[0] != c.ID {
 		t.Fatalf("verify all: checked %d broken %d %v %v", checked, n, broken, err)
 	}

@@ -54,7 +54,7 @@ func TestLedgerHelpersWriteSeveralCasesInOneTransaction(t *testing.T) {
 			if len(evs) != 2 || last.Kind != cases.EventAudited || last.ActorID == nil || *last.ActorID != sup.ID {
 				t.Fatalf("case %d: events %+v", c.ID, evs)
 			}
-			if v, err := s.Verify(context.Background(), c.ID); err != nil || !v.OK {
+			if v, err := s.Verify(context.Background(), c.ID, false); err != nil || !v.OK {
 				t.Fatalf("case %d: ledger %+v, %v", c.ID, v, err)
 			}
 			if got, _ := s.Get(context.Background(), c.ID); got.Version != c.Version {

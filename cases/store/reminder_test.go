@@ -94,7 +94,7 @@ func TestSweepFiresOncePerDeadline(t *testing.T) {
 		if err != nil || len(evs) != 2 || evs[1].Kind != cases.EventReminded || evs[1].ActorID != nil {
 			t.Fatalf("ledger %+v %v: want created then reminded by the system", evs, err)
 		}
-		if v, err := s.Verify(ctx, c.ID); err != nil || !v.OK {
+		if v, err := s.Verify(ctx, c.ID, false); err != nil || !v.OK {
 			t.Fatalf("ledger after the reminder: %+v %v", v, err)
 		}
 		if got, _ := s.Get(ctx, c.ID); got.Version != c.Version {
@@ -122,7 +122,7 @@ func TestSweepFiresOncePerDeadline(t *testing.T) {
 		if res, _ := r.Sweep(ctx, due.Add(5*time.Hour), testPlan()); res.Total() != 0 {
 			t.Fatalf("a later sweep fired again: %+v", res)
 		}
-		if v, err := s.Verify(ctx, c.ID); err != nil || !v.OK || v.Events != 3 {
+		if v, err := s.Verify(ctx, c.ID, false); err != nil || !v.OK || v.Events != 3 {
 			t.Fatalf("ledger: %+v %v, want 3 intact events", v, err)
 		}
 	})
@@ -183,7 +183,7 @@ func TestSweepFollowsTheCurrentStep(t *testing.T) {
 		if n := countRows(t, db, `SELECT count(*) FROM notifications WHERE case_id = $1 AND kind = 'overdue'`, c.ID); n < 2 {
 			t.Fatalf("%d overdue notices in all, want the first and the fresh one", n)
 		}
-		if v, err := s.Verify(ctx, c.ID); err != nil || !v.OK {
+		if v, err := s.Verify(ctx, c.ID, false); err != nil || !v.OK {
 			t.Fatalf("ledger: %+v %v", v, err)
 		}
 	})
@@ -383,7 +383,7 @@ func TestThreeInstancesRemindTenThousandCasesOnce(t *testing.T) {
 			}
 			s := store.New(db)
 			for _, id := range []int64{1, n / 2, n} {
-				if v, err := s.Verify(context.Background(), id); err != nil || !v.OK || v.Events != 1 {
+				if v, err := s.Verify(context.Background(), id, false); err != nil || !v.OK || v.Events != 1 {
 					t.Errorf("case %d ledger: %+v %v", id, v, err)
 				}
 			}

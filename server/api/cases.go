@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/server/auth"
 	"redress/server/request"
 )
 
@@ -229,13 +230,24 @@ func (h *Cases) Events(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"items": evs})
 }
 
-// Verify handles GET /api/v1/cases/{id}/events/verify.
+// Verify handles GET /api/v1/cases/{id}/events/verify. With
+// ?evidence=true (admins: it reads every byte of the case's evidence) it
+// also checks the evidence's stored bytes against the ledger.
 func (h *Cases) Verify(c echo.Context) error {
 	id, err := request.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v, err := h.store.Verify(c.Request().Context(), id)
+	evidence := false
+	if v := c.QueryParam("evidence"); v != "" {
+		if evidence, err = strconv.ParseBool(v); err != nil {
+			return &cases.Error{Code: cases.Malformed, Field: "evidence", Message: "evidence must be true or false"}
+		}
+	}
+	if evidence && auth.CurrentUser(c).Role != cases.RoleAdmin {
+		return &cases.Error{Code: cases.Forbidden, Field: "evidence", Message: "checking the evidence's bytes is for admins: it reads every byte"}
+	}
+	v, err := h.store.Verify(c.Request().Context(), id, evidence)
 	if err != nil {
 		return err
 	}
