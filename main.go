@@ -89,20 +89,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 		return fmt.Errorf("listen on %s (REDRESS_ADDR): %w", cfg.Addr, unwrapOp(err))
 	}
 	defer ln.Close()
-	dsn, stopDB, err := databaseURL(ctx, cfg, log)
+	dbs, stopDB, err := databaseURLs(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer stopDB()
-	// Migrations and the demo data run on a pool of their own, without the
-	// service's time limits: an index build may rightly take minutes.
-	if err := prepare(ctx, dsn, log, demo, stdout); err != nil {
+	// Migrations and the demo data run as the schema's owner on a pool of
+	// their own, without the service's time limits: an index build may
+	// rightly take minutes.
+	if err := prepare(ctx, dbs, log, demo, stdout); err != nil {
 		return err
 	}
 	if demo {
 		fmt.Fprintf(stdout, "Redress is at %s\n", cfg.BaseURL)
 	}
-	db, err := store.Open(ctx, dsn, cfg.DBLimits())
+	db, err := store.Open(ctx, dbs.app, cfg.DBLimits())
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -126,10 +127,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 	return srv.Serve(ctx, ln)
 }
 
-// prepare brings the schema up to date and, with demo, loads the demo
-// data, on a pool it closes before returning.
-func prepare(ctx context.Context, dsn string, log *slog.Logger, demo bool, stdout io.Writer) error {
-	db, err := store.Open(ctx, dsn, store.Limits{})
+// prepare brings the schema up to date as its owner, grants the
+// application role its rows when it is another role, and with demo loads
+// the demo data, on a pool it closes before returning.
+func prepare(ctx context.Context, dbs databases, log *slog.Logger, demo bool, stdout io.Writer) error {
+	db, err := store.Open(ctx, dbs.owner, store.Limits{})
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -139,8 +141,26 @@ func prepare(ctx context.Context, dsn string, log *slog.Logger, demo bool, stdou
 		return err
 	}
 	log.Info("migrations applied", "count", n)
+	if err := grantApp(ctx, db, dbs); err != nil {
+		return err
+	}
 	if demo {
 		return loadDemo(ctx, db, stdout)
+	}
+	return nil
+}
+
+// grantApp grants the application role its rows when it is not the owner.
+func grantApp(ctx context.Context, owner *sqlx.DB, dbs databases) error {
+	app, err := store.RoleOf(dbs.app)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if own, err := store.RoleOf(dbs.owner); err != nil || own == app {
+		return err
+	}
+	if err := store.GrantApp(ctx, owner, app); err != nil {
+		return fmt.Errorf("grant %s its rows: %w", app, err)
 	}
 	return nil
 }
@@ -153,7 +173,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if sub != "up" && sub != "status" {
 		return fmt.Errorf("migrate: unknown subcommand %q (want up or status)", sub)
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
+	db, dbs, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -161,6 +181,9 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if sub == "up" {
 		n, err := migrations.Up(ctx, db.DB)
 		if err != nil {
+			return err
+		}
+		if err := grantApp(ctx, db, dbs); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
@@ -186,18 +209,30 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	return w.Flush()
 }
 
-// databaseURL is DATABASE_URL, or the URL of the embedded default started
-// when it is unset. The returned function stops a private PostgreSQL this
-// process started.
-func databaseURL(ctx context.Context, cfg config.Config, log *slog.Logger) (string, func(), error) {
+// databases are the two connections Redress makes: the application's
+// (rows only) and the schema owner's (migrations). They are one and the
+// same when DATABASE_URL is set without REDRESS_MIGRATE_DATABASE_URL.
+type databases struct {
+	app, owner string
+}
+
+// databaseURLs are DATABASE_URL (and REDRESS_MIGRATE_DATABASE_URL), or
+// those of the embedded default started when it is unset, with its two
+// roles. The returned function stops a private PostgreSQL this process
+// started.
+func databaseURLs(ctx context.Context, cfg config.Config, log *slog.Logger) (databases, func(), error) {
 	if cfg.DatabaseURL != "" {
-		return cfg.DatabaseURL, func() {}, nil
+		owner := cfg.MigrateDatabaseURL
+		if owner == "" {
+			owner = cfg.DatabaseURL
+		}
+		return databases{app: cfg.DatabaseURL, owner: owner}, func() {}, nil
 	}
 	pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
 	if err != nil {
-		return "", nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
+		return databases{}, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
 	}
-	return pg.URL(), func() {
+	return databases{app: pg.URL(), owner: pg.OwnerURL()}, func() {
 		// The caller's context is already cancelled on Ctrl-C.
 		if err := pg.Stop(context.Background()); err != nil {
 			log.Error("stop embedded PostgreSQL", "error", err)
@@ -205,30 +240,36 @@ func databaseURL(ctx context.Context, cfg config.Config, log *slog.Logger) (stri
 	}, nil
 }
 
-// openDatabase connects to DATABASE_URL, or starts the embedded default
-// when it is unset, with the pool limits lim. The returned function closes
-// the pool and stops a private PostgreSQL this process started.
-func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, lim store.Limits) (*sqlx.DB, func(), error) {
-	dsn, stop, err := databaseURL(ctx, cfg, log)
+// openDatabase connects as the schema's owner to DATABASE_URL (or
+// REDRESS_MIGRATE_DATABASE_URL), or starts the embedded default when it is
+// unset, for the commands that administer it: migrate, demo, user, verify.
+// The returned function closes the pool and stops a private PostgreSQL
+// this process started.
+func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, databases, func(), error) {
+	dbs, stop, err := databaseURLs(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
-	db, err := store.Open(ctx, dsn, lim)
+	db, err := store.Open(ctx, dbs.owner, store.Limits{})
 	if err != nil {
 		stop()
-		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, dbs, nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	return db, func() { db.Close(); stop() }, nil
+	return db, dbs, func() { db.Close(); stop() }, nil
 }
 
 // openMigrated is openDatabase with the schema brought up to date, for the
 // commands that write (demo, user add).
 func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
-	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
+	db, dbs, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := migrations.Up(ctx, db.DB); err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	if err := grantApp(ctx, db, dbs); err != nil {
 		closeDB()
 		return nil, nil, err
 	}

@@ -53,7 +53,7 @@ func verifyCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log, store.Limits{})
+	db, _, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

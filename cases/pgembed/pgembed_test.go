@@ -156,8 +156,21 @@ func TestStartsAndServes(t *testing.T) {
 	if !s.Owned() || !s.initialized {
 		t.Errorf("Owned() = %v, initialized = %v; want both true", s.Owned(), s.initialized)
 	}
-	if !strings.HasPrefix(s.URL(), "postgres://redress:") || !strings.HasSuffix(s.URL(), "/redress?sslmode=disable") {
+	if !strings.HasPrefix(s.URL(), "postgres://redress_app:") || !strings.HasSuffix(s.URL(), "/redress?sslmode=disable") {
 		t.Errorf("URL() has an unexpected shape")
+	}
+	// Two roles: the application's, and the schema owner's for migrations.
+	if got := queryOne(t, s.URL(), "SELECT current_user"); got != AppRole {
+		t.Errorf("URL() logs in as %q, want %s", got, AppRole)
+	}
+	if got := queryOne(t, s.OwnerURL(), "SELECT current_user"); got != OwnerRole {
+		t.Errorf("OwnerURL() logs in as %q, want %s", got, OwnerRole)
+	}
+	if got := queryOne(t, s.URL(), "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'redress'"); got != OwnerRole {
+		t.Errorf("the database belongs to %q, want %s", got, OwnerRole)
+	}
+	if got := queryOne(t, s.URL(), "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user"); got != "false" {
+		t.Errorf("the application role has powers it must not: %q", got)
 	}
 	if got := queryOne(t, s.URL(), "SELECT 1"); got != "1" {
 		t.Errorf("SELECT 1 = %q", got)

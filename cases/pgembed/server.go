@@ -14,7 +14,8 @@ import (
 // Server is a PostgreSQL server running on a cluster folder, either started
 // by Start (owned) or found already running there by another process.
 type Server struct {
-	url         string
+	url         string // as the application role
+	ownerURL    string // as the schema owner
 	owned       bool
 	initialized bool // Start ran initdb for this server
 	pid         int  // the postmaster Start launched, when owned
@@ -92,8 +93,12 @@ func attach(ctx context.Context, l layout, db string, logger *slog.Logger) (*Ser
 	if err := ensureDatabase(ctx, dsn(pw, host, pf.port, "postgres"), db, logger); err != nil {
 		return nil, fmt.Errorf("pgembed: a server (pid %d) already runs on %s but cannot be used on port %d: %w", pf.pid, l.dataDir, pf.port, err)
 	}
+	super := dsn(pw, host, pf.port, db)
+	if err := ensureRoles(ctx, super, db, pw); err != nil {
+		return nil, err
+	}
 	logger.Info("attached to running cluster", "data_dir", l.dataDir, "pid", pf.pid, "port", pf.port)
-	return &Server{url: dsn(pw, host, pf.port, db), layout: l, logger: logger}, nil
+	return &Server{url: withRole(super, AppRole, pw), ownerURL: withRole(super, OwnerRole, pw), layout: l, logger: logger}, nil
 }
 
 // start prepares the folders, runs initdb when there is no cluster yet,
@@ -133,7 +138,12 @@ func (s *Server) start(ctx context.Context, db string) error {
 		s.stopQuietly()
 		return err
 	}
-	s.url = dsn(pw, "127.0.0.1", port, db)
+	super := dsn(pw, "127.0.0.1", port, db)
+	if err := ensureRoles(ctx, super, db, pw); err != nil {
+		s.stopQuietly()
+		return err
+	}
+	s.url, s.ownerURL = withRole(super, AppRole, pw), withRole(super, OwnerRole, pw)
 	s.logger.Info("embedded postgres ready", "data_dir", l.dataDir, "port", port, "pid", s.pid, "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
@@ -205,8 +215,13 @@ func (s *Server) launch(ctx context.Context) (int, error) {
 	}
 }
 
-// URL returns a lib/pq connection URL for the database, such as
-// postgres://redress:PASSWORD@127.0.0.1:PORT/redress?sslmode=disable. It
+// OwnerURL is URL for the schema's owner, redress_owner: what migrations
+// run as. It holds the password too.
+func (s *Server) OwnerURL() string { return s.ownerURL }
+
+// URL returns a lib/pq connection URL for the database as the application
+// role redress_app, such as
+// postgres://redress_app:PASSWORD@127.0.0.1:PORT/redress?sslmode=disable. It
 // holds the password: do not log it.
 func (s *Server) URL() string { return s.url }
 

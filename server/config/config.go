@@ -19,7 +19,11 @@ import (
 // Config is Redress's configuration, read from the environment once at
 // start, validated, and passed explicitly to whatever needs it.
 type Config struct {
-	DatabaseURL          string         // DATABASE_URL; empty means the embedded default
+	DatabaseURL string // DATABASE_URL; empty means the embedded default
+	// MigrateDatabaseURL is the schema owner's connection, for migrations
+	// (REDRESS_MIGRATE_DATABASE_URL); empty means DATABASE_URL's role owns
+	// the schema. When set, DATABASE_URL's role is granted rows only.
+	MigrateDatabaseURL   string
 	Addr                 string         // REDRESS_ADDR
 	DataDir              string         // REDRESS_DATA_DIR
 	BaseURL              *url.URL       // REDRESS_BASE_URL
@@ -72,6 +76,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.DatabaseURL != "" {
 		if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 			return c, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+	}
+
+	c.MigrateDatabaseURL = get("REDRESS_MIGRATE_DATABASE_URL", "")
+	if c.MigrateDatabaseURL != "" {
+		if c.DatabaseURL == "" {
+			return c, fmt.Errorf("REDRESS_MIGRATE_DATABASE_URL: set DATABASE_URL too (the embedded default makes its own two roles)")
+		}
+		if err := checkDatabaseURL(c.MigrateDatabaseURL); err != nil {
+			return c, fmt.Errorf("REDRESS_MIGRATE_DATABASE_URL: %w", err)
 		}
 	}
 
