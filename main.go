@@ -19,6 +19,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"redress/cases"
 	"redress/cases/pgembed"
 	"redress/cases/store"
 	"redress/migrations"
@@ -97,7 +98,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 	// Migrations and the demo data run as the schema's owner on a pool of
 	// their own, without the service's time limits: an index build may
 	// rightly take minutes.
-	if err := prepare(ctx, dbs, log, demo, stdout); err != nil {
+	if err := prepare(ctx, cfg, dbs, log, demo, stdout); err != nil {
 		return err
 	}
 	if demo {
@@ -130,7 +131,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, 
 // prepare brings the schema up to date as its owner, grants the
 // application role its rows when it is another role, and with demo loads
 // the demo data, on a pool it closes before returning.
-func prepare(ctx context.Context, dbs databases, log *slog.Logger, demo bool, stdout io.Writer) error {
+func prepare(ctx context.Context, cfg config.Config, dbs databases, log *slog.Logger, demo bool, stdout io.Writer) error {
 	db, err := store.Open(ctx, dbs.owner, store.Limits{})
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
@@ -147,6 +148,34 @@ func prepare(ctx context.Context, dbs databases, log *slog.Logger, demo bool, st
 	if demo {
 		return loadDemo(ctx, db, stdout)
 	}
+	return firstRun(ctx, db, cfg, log, stdout)
+}
+
+// firstRun gives an installation nobody can sign in to its first admin
+// (REDRESS_ADMIN_EMAIL and REDRESS_ADMIN_PASSWORD), or says how to make
+// one.
+func firstRun(ctx context.Context, db *sqlx.DB, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	people := store.NewPeople(db, cases.DefaultAccessPolicy())
+	if cfg.AdminEmail != "" {
+		u, created, err := people.CreateFirstAdmin(ctx, cases.NewUser{Email: cfg.AdminEmail, DisplayName: "Admin",
+			Password: cfg.AdminPassword, TimeZone: cfg.Location.String()})
+		if err != nil {
+			return fmt.Errorf("REDRESS_ADMIN_EMAIL: %s", describe(err))
+		}
+		if created {
+			log.Info("first admin created", "user_id", u.ID)
+			fmt.Fprintf(stdout, "Created the first admin, %s: sign in at %s\n", u.Email, cfg.BaseURL)
+		}
+		return nil
+	}
+	has, err := people.HasUsers(ctx)
+	if err != nil || has {
+		return err
+	}
+	fmt.Fprintf(stdout, `Nobody has an account yet. Create the first admin, then sign in at %s:
+  redress user add --email you@example.com --name "Your Name" --role admin   (password on stdin)
+or start with REDRESS_ADMIN_EMAIL and REDRESS_ADMIN_PASSWORD set.
+`, cfg.BaseURL)
 	return nil
 }
 

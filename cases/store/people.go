@@ -336,3 +336,48 @@ func (p *People) Directory(ctx context.Context) ([]cases.Person, error) {
 	err := p.db.SelectContext(ctx, &people, `SELECT id, display_name, role FROM users WHERE active ORDER BY display_name, id`)
 	return people, formatError(err, "users")
 }
+
+// firstAdminLock serialises instances bootstrapping the first admin
+// ("redress\x03").
+const firstAdminLock int64 = 0x7265647265737303
+
+// CreateFirstAdmin creates n as an admin when nobody has an account yet, so
+// that a new installation can be signed in to (REDRESS_ADMIN_EMAIL). It
+// reports whether it created the account; with any user present it does
+// nothing, so the bootstrap never resurrects or adds an account later.
+func (p *People) CreateFirstAdmin(ctx context.Context, n cases.NewUser) (cases.User, bool, error) {
+	n.Role = cases.RoleAdmin
+	n, err := n.Normalize()
+	if err != nil {
+		return cases.User{}, false, err
+	}
+	hash, err := p.passwords.Hash(ctx, n.Password)
+	if err != nil {
+		return cases.User{}, false, err
+	}
+	var u cases.User
+	created := false
+	err = inTx(ctx, p.db, nil, "user", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, firstAdminLock); err != nil {
+			return err
+		}
+		var any bool
+		if err := tx.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 FROM users)`); err != nil || any {
+			return err
+		}
+		created = true
+		return tx.GetContext(ctx, &u, `
+			INSERT INTO users AS u (email, display_name, role, language, time_zone, password_hash)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			RETURNING `+userColumns,
+			n.Email, n.DisplayName, n.Role, n.Language, n.TimeZone, hash)
+	})
+	return u, created, emailConflict(err)
+}
+
+// HasUsers reports whether anyone has an account yet.
+func (p *People) HasUsers(ctx context.Context) (bool, error) {
+	var any bool
+	err := p.db.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 FROM users)`)
+	return any, formatError(err, "users")
+}

@@ -50,6 +50,10 @@ type Config struct {
 	// request but uploads and imports (REDRESS_REQUEST_TIMEOUT).
 	DBStatementTimeout time.Duration
 	RequestTimeout     time.Duration
+	// AdminEmail and AdminPassword create the first admin of an empty
+	// installation at start (REDRESS_ADMIN_EMAIL, REDRESS_ADMIN_PASSWORD);
+	// once anyone has an account they are ignored.
+	AdminEmail, AdminPassword string
 	// UploadTimeout bounds an evidence upload or a CSV import's transfer
 	// (REDRESS_UPLOAD_TIMEOUT): a client trickling its body is cut off.
 	UploadTimeout time.Duration
@@ -87,6 +91,11 @@ func Load(getenv func(string) string) (Config, error) {
 		if err := checkDatabaseURL(c.MigrateDatabaseURL); err != nil {
 			return c, fmt.Errorf("REDRESS_MIGRATE_DATABASE_URL: %w", err)
 		}
+	}
+
+	c.AdminEmail, c.AdminPassword = get("REDRESS_ADMIN_EMAIL", ""), getenv("REDRESS_ADMIN_PASSWORD")
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return c, fmt.Errorf("REDRESS_ADMIN_EMAIL: set it and REDRESS_ADMIN_PASSWORD together (the first admin's sign-in)")
 	}
 
 	c.Addr = get("REDRESS_ADDR", "127.0.0.1:8080")
