@@ -20,7 +20,10 @@ func TestSelectForAudit(t *testing.T) {
 		want []cases.AuditReason
 	}{
 		{"RemedyAboveThreshold", func(f *cases.AuditFacts) { f.Applied = []cases.Money{{Minor: 200_01, Currency: "CNY"}} }, []cases.AuditReason{cases.ReasonRemedyAboveThreshold}},
-		{"AtThresholdIsNotAbove", func(f *cases.AuditFacts) { f.Applied = []cases.Money{{Minor: 200_00, Currency: "CNY"}}; f.AgentAudited = 1 }, nil},
+		{"AtThresholdIsNotAbove", func(f *cases.AuditFacts) {
+			f.Applied = []cases.Money{{Minor: 200_00, Currency: "CNY"}}
+			f.AgentAudited = 1
+		}, nil},
 		{"AbuseAndSkippedApology", func(f *cases.AuditFacts) { f.Case.SuspectedAbuse = true; f.Case.SkipReason = "签收" }, []cases.AuditReason{cases.ReasonAbuseFlagged, cases.ReasonApologySkipped}},
 		{"SLAAndPlatformBreach", func(f *cases.AuditFacts) { f.SLABreached = true; f.Case.PlatformDueAt = &due }, []cases.AuditReason{cases.ReasonSLABreached, cases.ReasonPlatformBreached}},
 		{"ReviewTiedAndReopened", func(f *cases.AuditFacts) { f.ReviewTied = true; f.Case.ReopenCount = 1 }, []cases.AuditReason{cases.ReasonReviewTiedRemedy, cases.ReasonReopened}},
