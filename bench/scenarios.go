@@ -77,11 +77,13 @@ func scenarios() []scenario {
 		{name: "search", title: "search (Chinese)", script: "search.sql", hitsPerOp: 1, prepare: prepareSearch, target: target{maxP99ms: 50}},
 		{name: "casepage", title: "case page", script: "casepage.sql", hitsPerOp: 2, prepare: prepareCasePage, target: target{minRatio: 0.4}},
 		{name: "evidence", title: "add chat excerpt", script: "evidence.sql", hitsPerOp: 1, prepare: prepareEvidence},
+		{name: "approvals", title: "approvals list", script: "approvals.sql", hitsPerOp: 1, prepare: prepareApprovals, target: target{maxP99ms: 50}},
+		{name: "audits", title: "audit queue", script: "audits.sql", hitsPerOp: 1, prepare: prepareAudits, target: target{maxP99ms: 50}},
 	}
 }
 
 // tableOrder is the order of the table.
-var tableOrder = []string{"create", "queue", "search", "transition", "casepage", "evidence"}
+var tableOrder = []string{"create", "queue", "search", "transition", "casepage", "evidence", "approvals", "audits"}
 
 func scenarioNames() []string { return tableOrder }
 

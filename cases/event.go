@@ -15,19 +15,24 @@ type EventKind string
 
 // Event kinds recorded in a case's ledger.
 const (
-	EventCreated        EventKind = "created"
-	EventEdited         EventKind = "edited"          // payload: {"changes":{field:{"old":…,"new":…}}}
-	EventTransitioned   EventKind = "transitioned"    // payload: {"from","to","move",…stage data}
-	EventAssigned       EventKind = "assigned"        // payload: {"from","to"}
-	EventCommented      EventKind = "commented"       // payload: {"body"}
-	EventRemedyProposed EventKind = "remedy_proposed" // payload: {"remedy","needs_approval","limit"}
-	EventRemedyApproved EventKind = "remedy_approved" // payload: {"remedy"}
-	EventEvidenceAdded  EventKind = "evidence_added"
-	EventEvidenceVoided EventKind = "evidence_voided"
-	EventReminded       EventKind = "reminded"
-	EventEscalated      EventKind = "escalated"
-	EventHandedOver     EventKind = "handed_over"
-	EventAudited        EventKind = "audited"
+	EventCreated         EventKind = "created"
+	EventEdited          EventKind = "edited"          // payload: {"changes":{field:{"old":…,"new":…}}}
+	EventTransitioned    EventKind = "transitioned"    // payload: {"from","to","move",…stage data}
+	EventAssigned        EventKind = "assigned"        // payload: {"from","to"}
+	EventCommented       EventKind = "commented"       // payload: {"body"}
+	EventRemedyProposed  EventKind = "remedy_proposed" // payload: {"remedy","needs_approval","limit"}
+	EventRemedyApproved  EventKind = "remedy_approved" // payload: {"remedy"}
+	EventEvidenceAdded   EventKind = "evidence_added"
+	EventEvidenceVoided  EventKind = "evidence_voided"
+	EventReminded        EventKind = "reminded"
+	EventEscalated       EventKind = "escalated"
+	EventHandedOver      EventKind = "handed_over"
+	EventAudited         EventKind = "audited"          // payload: {"verdict","score","failed_items","comment","cited"}
+	EventRemedyDeclined  EventKind = "remedy_declined"  // payload: {"remedy","comment"}
+	EventVerdictDisputed EventKind = "verdict_disputed" // payload: {"verdict_id","comment"}
+	// EventApprovalRequested is not a ledger event: it names the webhook
+	// message that tells supervisors a remedy waits for them.
+	EventApprovalRequested EventKind = "approval_requested"
 )
 
 // NewEvent is an event to append; the store gives it its sequence, actor,

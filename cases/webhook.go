@@ -29,7 +29,9 @@ func WebhookFormats() []WebhookFormat {
 func (f WebhookFormat) Valid() bool { return slices.Contains(WebhookFormats(), f) }
 
 // WebhookEvents returns the ledger events a webhook may subscribe to.
-func WebhookEvents() []EventKind { return []EventKind{EventReminded, EventEscalated} }
+func WebhookEvents() []EventKind {
+	return []EventKind{EventReminded, EventEscalated, EventApprovalRequested}
+}
 
 // Limits on webhook fields, shared with the schema.
 const (
@@ -76,7 +78,9 @@ func (in WebhookInput) Webhook() (Webhook, error) {
 		w.Active = *in.Active
 	}
 	if w.Events == nil {
-		w.Events = WebhookEvents()
+		// approval_requested is opted into, so that existing receivers of
+		// reminders are not sent a new kind of message unasked.
+		w.Events = []EventKind{EventReminded, EventEscalated}
 	}
 	if w.Language == "" {
 		w.Language = DefaultLanguage

@@ -71,9 +71,23 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, a.Cases.Assign, false},
 		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, a.Cases.Comment, false},
 		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, a.Cases.ProposeRemedy, false},
-		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, a.Cases.ApproveRemedy, false},
 		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, a.Cases.Events, false},
 		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, a.Cases.Verify, false},
+
+		// Supervisor's desk: remedy approvals and their policy, the audit
+		// queue, the scorecard, verdicts and disputes.
+		{http.MethodGet, "/api/v1/approvals", supervisor, a.Desk.Approvals, false},
+		{http.MethodPost, "/api/v1/cases/:id/approvals", supervisor, a.Desk.Decide, false},
+		{http.MethodGet, "/api/v1/cases/:id/remedies", signedIn, a.Desk.Remedies, false},
+		{http.MethodGet, "/api/v1/remedy-policies", supervisor, a.Desk.RemedyPolicy, false},
+		{http.MethodPost, "/api/v1/remedy-policies", admin, a.Desk.SaveRemedyPolicy, false},
+		{http.MethodPost, "/api/v1/exchange-rates", admin, a.Desk.SaveExchangeRate, false},
+		{http.MethodGet, "/api/v1/audits/queue", supervisor, a.Desk.AuditQueue, false},
+		{http.MethodGet, "/api/v1/audits/checklist", signedIn, a.Desk.Checklist, false},
+		{http.MethodPost, "/api/v1/audits/checklist", admin, a.Desk.SaveChecklistItem, false},
+		{http.MethodGet, "/api/v1/cases/:id/verdicts", signedIn, a.Desk.Verdicts, false},
+		{http.MethodPost, "/api/v1/cases/:id/verdicts", supervisor, a.Desk.GiveVerdict, false},
+		{http.MethodPost, "/api/v1/verdicts/:id/dispute", signedIn, a.Desk.Dispute, false},
 
 		// Reminders: my notification inbox; webhooks (admins).
 		{http.MethodGet, "/api/v1/notifications", signedIn, a.Notifications.List, false},

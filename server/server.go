@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,11 +68,13 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	caseStore := store.New(db)
 	people := store.NewPeople(db, o.access)
 	inbox := store.NewNotifications(db)
-	ops := actions.NewCases(caseStore, policy)
 	catalogue, err := i18n.New()
 	if err != nil {
 		return nil, err
 	}
+	base := cfg.BaseURL.String()
+	ops := actions.NewCases(caseStore, policy, actions.Desk{Audit: workflows.DefaultAuditPolicy(), Location: cfg.Location,
+		Words: catalogue, CaseURL: func(id int64) string { return base + "/cases/" + strconv.FormatInt(id, 10) }})
 	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
 	s.metrics = newMetrics(db.DB)
 	s.gate = auth.New(people, cfg, log)
@@ -80,6 +83,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	if s.work, err = schedule.New(cfg, db, log, s.sender, catalogue.Reminder, s.metrics.registry); err != nil {
 		return nil, err
 	}
+	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
@@ -124,6 +128,12 @@ func WithAccessPolicy(p cases.AccessPolicy) Option {
 // schedule.Work.Sweep); tests pass a controlled clock.
 func (s *Server) Sweep(ctx context.Context, now time.Time) (cases.SweepResult, error) {
 	return s.work.Sweep(ctx, now)
+}
+
+// SweepApprovals reminds and escalates the remedies waiting too long for
+// approval at now; tests pass a controlled clock.
+func (s *Server) SweepApprovals(ctx context.Context, now time.Time) error {
+	return s.work.Approvals(ctx, now)
 }
 
 // DeliverWebhooks sends the webhook deliveries due at now.

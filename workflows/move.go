@@ -65,6 +65,10 @@ type Facts struct {
 	// HasAbuseEvidence reports that the case holds at least one chat excerpt
 	// or delivery signature that is not voided; the store supplies it.
 	HasAbuseEvidence bool
+	// Remedies are the case's remedy history, the buyer's other remedies
+	// and the shop's limits, for the cumulative remedy guard; the zero
+	// value is a case without history under the code's default limits.
+	Remedies cases.RemedyFacts
 }
 
 // Result is the outcome of a successful move: the updated copy of the case

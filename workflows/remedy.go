@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -75,40 +74,12 @@ func ProposeRemedy(c cases.Case, in RemedyInput, f Facts, p Policy) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	needs, why := p.Remedy.NeedsApproval(c.OrderValue, rem.Amount)
+	needs, why := p.Remedy.RemedyNeedsApproval(c, rem.Amount, f.Remedies, f.Now)
 	out := cloneCase(c)
 	out.Remedy = &rem
 	out.UpdatedAt = f.Now
 	return Result{Case: out, Events: []cases.NewEvent{{
 		Kind:    cases.EventRemedyProposed,
 		Payload: map[string]any{"remedy": remedyPayload(rem), "needs_approval": needs, "limit": why},
-	}}}, nil
-}
-
-// ApproveRemedy records a supervisor's approval of the remedy proposed on c.
-// Whether the actor may approve is the caller's concern. Approving twice is a
-// Conflict: the second supervisor acted on a stale view.
-func ApproveRemedy(c cases.Case, f Facts) (Result, error) {
-	if err := checkFacts(f); err != nil {
-		return Result{}, err
-	}
-	switch {
-	case f.ActorID <= 0:
-		return Result{}, cases.Internalf(errors.New("facts.ActorID is not set"), "workflows: an approval needs the approver")
-	case c.State != cases.StateRemedy:
-		return Result{}, cases.FieldError("remedy", "there is no remedy to approve: approval happens while the case is in %s, and it is in %s", cases.StateRemedy, c.State)
-	case c.Remedy == nil:
-		return Result{}, cases.FieldError("remedy", "there is no remedy to approve: none has been proposed yet")
-	case c.Remedy.ApprovedBy != nil:
-		return Result{}, &cases.Error{Code: cases.Conflict, Field: "remedy",
-			Message: fmt.Sprintf("the remedy %s is already approved", describeRemedy(*c.Remedy))}
-	}
-	out := cloneCase(c)
-	actor, at := f.ActorID, f.Now
-	out.Remedy.ApprovedBy, out.Remedy.ApprovedAt = &actor, &at
-	out.UpdatedAt = f.Now
-	return Result{Case: out, Events: []cases.NewEvent{{
-		Kind:    cases.EventRemedyApproved,
-		Payload: map[string]any{"remedy": remedyPayload(*out.Remedy)},
 	}}}, nil
 }

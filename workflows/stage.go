@@ -17,6 +17,7 @@ type step struct {
 	c       *cases.Case
 	m       Move
 	p       Policy
+	f       Facts
 	payload map[string]any
 }
 
@@ -147,16 +148,23 @@ func (s *step) outcome() error {
 
 // remedy checks the remedy a case leaves remedy with against the guard: a
 // remedy that needs approval passes only when an approved remedy of the same
-// type and currency, for at least as much, is on the case.
+// type and currency, for at least as much, is on the case. Without a
+// remedy in the move, the one proposed on the case (approved, when it
+// needed approval) is applied as it stands: nobody retypes it.
 func (s *step) remedy() error {
-	if s.m.Remedy == nil {
+	in := s.m.Remedy
+	if in == nil && s.c.Remedy != nil {
+		in = &RemedyInput{Type: s.c.Remedy.Type, MoneyInput: cases.MoneyInput{
+			Amount: s.c.Remedy.Amount.Amount(), Currency: s.c.Remedy.Amount.Currency}}
+	}
+	if in == nil {
 		return s.need("remedy", `{"type","amount","currency"} with type one of `+joinValues(cases.RemedyTypes()))
 	}
-	rem, err := parseRemedy(*s.m.Remedy)
+	rem, err := parseRemedy(*in)
 	if err != nil {
 		return err
 	}
-	needs, why := s.p.Remedy.NeedsApproval(s.c.OrderValue, rem.Amount)
+	needs, why := s.p.Remedy.RemedyNeedsApproval(*s.c, rem.Amount, s.f.Remedies, s.f.Now)
 	approved := s.c.Remedy
 	if covers(approved, rem) {
 		rem.ApprovedBy, rem.ApprovedAt = clonePtr(approved.ApprovedBy), clonePtr(approved.ApprovedAt)

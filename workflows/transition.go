@@ -24,7 +24,7 @@ func Transition(c cases.Case, m Move, f Facts, p Policy) (Result, error) {
 		return Result{}, err
 	}
 	out := cloneCase(c)
-	s := &step{r: r, from: c.State, c: &out, m: m, p: p, payload: map[string]any{
+	s := &step{r: r, from: c.State, c: &out, m: m, p: p, f: f, payload: map[string]any{
 		"from":        string(c.State),
 		"to":          string(r.to),
 		"move":        string(r.move),

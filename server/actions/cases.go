@@ -23,11 +23,30 @@ import (
 type Cases struct {
 	store  *store.Store
 	policy workflows.Policy
+	desk   Desk
+}
+
+// Words is the translation catalogue notices are written with.
+type Words interface {
+	T(lang cases.Language, key string, args ...any) string
+}
+
+// Desk is the supervisor's desk's configuration: how closed cases are
+// sampled for audit, in which time zone audit periods start, the words of
+// its notices and the link to a case in them.
+type Desk struct {
+	Audit    workflows.AuditPolicy
+	Location *time.Location
+	Words    Words
+	CaseURL  func(id int64) string
 }
 
 // NewCases returns the case operations on store under policy.
-func NewCases(store *store.Store, policy workflows.Policy) *Cases {
-	return &Cases{store: store, policy: policy}
+func NewCases(store *store.Store, policy workflows.Policy, desk Desk) *Cases {
+	if desk.Location == nil {
+		desk.Location = time.UTC
+	}
+	return &Cases{store: store, policy: policy, desk: desk}
 }
 
 // Create validates a new case and creates it, due by the policy's deadline
@@ -66,14 +85,6 @@ func (a *Cases) Edit(ctx context.Context, id int64, version *int64, p cases.Case
 	})
 }
 
-// Transition moves a case along the protocol, conditional on version.
-func (a *Cases) Transition(ctx context.Context, id int64, version *int64, m workflows.Move) (cases.Case, error) {
-	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.Transition(cur, m, facts(f), a.policy)
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
-}
-
 // Assign gives a case to assignee (nil: the unassigned queue), as the
 // protocol's assignment rule allows the actor.
 func (a *Cases) Assign(ctx context.Context, id int64, version *int64, assignee *int64) (cases.Case, error) {
@@ -101,23 +112,6 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 		return cases.Event{}, err
 	}
 	return evs[0], nil
-}
-
-// ProposeRemedy records the remedy an agent intends while the case is in
-// remedy.
-func (a *Cases) ProposeRemedy(ctx context.Context, id int64, version *int64, in workflows.RemedyInput) (cases.Case, error) {
-	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ProposeRemedy(cur, in, facts(f), a.policy)
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
-}
-
-// ApproveRemedy records a supervisor's approval of the proposed remedy.
-func (a *Cases) ApproveRemedy(ctx context.Context, id int64, version *int64) (cases.Case, error) {
-	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ApproveRemedy(cur, facts(f))
-		return cases.Change{Case: res.Case, Events: res.Events}, err
-	})
 }
 
 // Import imports a platform's CSV export in charset ("" or utf-8, or

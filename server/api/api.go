@@ -49,6 +49,7 @@ type API struct {
 	People        *People
 	Notifications *Notifications
 	Webhooks      *Webhooks
+	Desk          *Desk
 	Docs          *Docs
 }
 
@@ -75,5 +76,5 @@ func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
 		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
-		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Docs: &Docs{}}
+		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Docs: &Docs{}}
 }

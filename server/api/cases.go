@@ -178,13 +178,6 @@ func (h *Cases) ProposeRemedy(c echo.Context) error {
 	return changeCase(c, ifMatchOptional, h.ops.ProposeRemedy)
 }
 
-// ApproveRemedy handles POST /api/v1/cases/{id}/approvals (supervisors).
-func (h *Cases) ApproveRemedy(c echo.Context) error {
-	return changeCase(c, ifMatchOptional, func(ctx context.Context, id int64, version *int64, _ struct{}) (cases.Case, error) {
-		return h.ops.ApproveRemedy(ctx, id, version)
-	})
-}
-
 // changeCase is the prologue and epilogue of every conditional write of a
 // case: the id from the path, the version from If-Match (428 without it
 // when required), the JSON body as In (none for struct{}), then the case

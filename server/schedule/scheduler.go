@@ -44,6 +44,9 @@ type Work struct {
 	sender  *webhook.Sender
 	metrics *reminderMetrics
 	message func(cases.Notice, cases.Reader) string
+	// Approvals reminds and escalates the remedies that wait too long for
+	// approval; it runs on the reminder sweep's schedule.
+	Approvals func(ctx context.Context, now time.Time) error
 }
 
 // New returns the background work of cfg on db, with its metrics on reg.
@@ -161,6 +164,11 @@ func (w *Work) sweepTick(ctx context.Context) {
 	if err != nil {
 		w.log.Error("reminder sweep failed", "error", err)
 		return
+	}
+	if w.Approvals != nil {
+		if err := w.Approvals(ctx, now); err != nil {
+			w.log.Error("approvals sweep failed", "error", err)
+		}
 	}
 	if res.Deliveries > 0 {
 		w.deliveryTick(ctx)

@@ -230,7 +230,8 @@ func (d directory) name(id *int64) string {
 func eventKinds() []cases.EventKind {
 	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
 		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
-		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventAudited}
+		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventAudited,
+		cases.EventRemedyDeclined, cases.EventVerdictDisputed}
 }
 
 // moveKinds lists the protocol's moves, for their translations.
