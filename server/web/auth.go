@@ -22,14 +22,17 @@ type loginView struct {
 // signed in goes straight on.
 func (h *Sessions) LoginPage(c echo.Context) error {
 	next := localPath(c.QueryParam("next"))
-	if lang := cases.Language(c.QueryParam("lang")); lang.Valid() {
-		c.SetCookie(h.gate.Cookie(langCookieName, string(lang), time.Now().AddDate(1, 0, 0)))
-		c.Request().AddCookie(&http.Cookie{Name: langCookieName, Value: string(lang)})
-	}
 	if _, err := h.gate.Authenticate(c); err == nil {
 		return redirect(c, next)
 	}
 	v := h.anonymousView(c, "login.title")
+	if lang := cases.Language(c.QueryParam("lang")); lang.Valid() {
+		// The choice wins over a cookie the request still carries, and is
+		// remembered for the next visit.
+		c.SetCookie(h.gate.Cookie(langCookieName, string(lang), time.Now().AddDate(1, 0, 0)))
+		v.Lang = lang
+		v.Title = h.t(v, "login.title")
+	}
 	v.D = loginView{Next: next}
 	return h.render(c, http.StatusOK, "login", v)
 }
