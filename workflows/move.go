@@ -65,6 +65,9 @@ type Facts struct {
 	// HasAbuseEvidence reports that the case holds at least one chat excerpt
 	// or delivery signature that is not voided; the store supplies it.
 	HasAbuseEvidence bool
+	// Calendar is the business calendar of the case's shop, for a policy
+	// that counts in business hours.
+	Calendar cases.Calendar
 }
 
 // Result is the outcome of a successful move: the updated copy of the case

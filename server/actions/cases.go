@@ -44,7 +44,9 @@ func (a *Cases) Create(ctx context.Context, in cases.CaseInput) (cases.Case, err
 	if err := workflows.MayAssign(actor, nil, nc.AssigneeID); err != nil {
 		return cases.Case{}, err
 	}
-	return a.store.Create(ctx, nc, a.firstDue(nc.Kind, nc.Severity))
+	return a.store.CreateDue(ctx, nc, func(shop cases.Shop, now time.Time) time.Time {
+		return *a.policy.Deadlines.DueOn(a.policy.Calendar(shop), nc.Kind, nc.Severity, cases.StateRespond, now)
+	})
 }
 
 // firstDue is how long a new case of kind and severity has for its first
@@ -69,7 +71,7 @@ func (a *Cases) Edit(ctx context.Context, id int64, version *int64, p cases.Case
 // Transition moves a case along the protocol, conditional on version.
 func (a *Cases) Transition(ctx context.Context, id int64, version *int64, m workflows.Move) (cases.Case, error) {
 	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.Transition(cur, m, facts(f), a.policy)
+		res, err := workflows.Transition(cur, m, a.facts(f), a.policy)
 		return cases.Change{Case: res.Case, Events: res.Events}, err
 	})
 }
@@ -107,7 +109,7 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 // remedy.
 func (a *Cases) ProposeRemedy(ctx context.Context, id int64, version *int64, in workflows.RemedyInput) (cases.Case, error) {
 	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ProposeRemedy(cur, in, facts(f), a.policy)
+		res, err := workflows.ProposeRemedy(cur, in, a.facts(f), a.policy)
 		return cases.Change{Case: res.Case, Events: res.Events}, err
 	})
 }
@@ -115,7 +117,7 @@ func (a *Cases) ProposeRemedy(ctx context.Context, id int64, version *int64, in 
 // ApproveRemedy records a supervisor's approval of the proposed remedy.
 func (a *Cases) ApproveRemedy(ctx context.Context, id int64, version *int64) (cases.Case, error) {
 	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.ApproveRemedy(cur, facts(f))
+		res, err := workflows.ApproveRemedy(cur, a.facts(f))
 		return cases.Change{Case: res.Case, Events: res.Events}, err
 	})
 }
@@ -144,6 +146,7 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, charset string) (cases.
 }
 
 // facts adapts the store's facts to the protocol's.
-func facts(f cases.Facts) workflows.Facts {
-	return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID, HasAbuseEvidence: f.HasAbuseEvidence}
+func (a *Cases) facts(f cases.Facts) workflows.Facts {
+	return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID, HasAbuseEvidence: f.HasAbuseEvidence,
+		Calendar: a.policy.Calendar(f.Shop)}
 }
