@@ -114,7 +114,7 @@ func (s *Store) CreateShop(ctx context.Context, sh cases.Shop) (cases.Shop, erro
 		return cases.Shop{}, err
 	}
 	var r shopRow
-	err = s.db.QueryRowxContext(ctx, `INSERT INTO shops s (name, platform, time_zone, shifts, business_hours, holidays)
+	err = s.db.QueryRowxContext(ctx, `INSERT INTO shops AS s (name, platform, time_zone, shifts, business_hours, holidays)
 		VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::date[]) RETURNING `+shopColumns, args...).Scan(r.dest()...)
 	if err != nil {
 		return cases.Shop{}, shopConflict(formatError(err, "shop"))
@@ -146,7 +146,7 @@ func (s *Store) UpdateShop(ctx context.Context, id int64, in cases.ShopInput) (c
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowxContext(ctx, `UPDATE shops s SET name = $1, platform = $2, time_zone = $3, shifts = $4::jsonb,
+		err = tx.QueryRowxContext(ctx, `UPDATE shops AS s SET name = $1, platform = $2, time_zone = $3, shifts = $4::jsonb,
 			business_hours = $5::jsonb, holidays = $6::date[], updated_at = now() WHERE s.id = $7 RETURNING `+shopColumns,
 			append(args, id)...).Scan(r.dest()...)
 		if err != nil {
