@@ -89,7 +89,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
+		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
