@@ -79,6 +79,7 @@ func scenarios() []scenario {
 		{name: "evidence", title: "add chat excerpt", script: "evidence.sql", hitsPerOp: 1, prepare: prepareEvidence},
 		{name: "approvals", title: "approvals list", script: "approvals.sql", hitsPerOp: 1, prepare: prepareApprovals, target: target{maxP99ms: 50}},
 		{name: "audits", title: "audit queue", script: "audits.sql", hitsPerOp: 1, prepare: prepareAudits, target: target{maxP99ms: 50}},
+		{name: "handover", title: "handover view", script: "handover.sql", hitsPerOp: 1, prepare: prepareHandover, target: target{maxP99ms: 50}},
 	}
 }
 
@@ -335,6 +336,28 @@ func prepareQueue(ctx context.Context, e *env) (workload, error) {
 	vars["agent_max"] = strconv.FormatInt(e.agents[len(e.agents)-1].id, 10)
 	vars["t_min"], vars["t_max"] = strconv.FormatInt(span.Lo, 10), strconv.FormatInt(span.Hi, 10)
 	return workload{targets: tr, vars: vars}, nil
+}
+
+// prepareHandover reads the handover view of a random agent: their open
+// cases with the latest handover note on each, and the handovers waiting
+// to and from them (store.Store.HandoverView).
+func prepareHandover(ctx context.Context, e *env) (workload, error) {
+	var open float64
+	if err := e.db.GetContext(ctx, &open, `SELECT count(*)::float8 / greatest(count(DISTINCT assignee_id), 1)
+		FROM cases WHERE state <> 'closed' AND assignee_id IS NOT NULL`); err != nil {
+		return workload{}, err
+	}
+	tr := func(t *vegeta.Target) error {
+		a := e.randomAgent()
+		*t = vegeta.Target{Method: http.MethodGet, URL: e.baseURL + "/api/v1/handover?agent_id=" + strconv.FormatInt(a.id, 10),
+			Header: header(a.token, false)}
+		return nil
+	}
+	vars := e.common()
+	vars["agent_min"] = strconv.FormatInt(e.agents[0].id, 10)
+	vars["agent_max"] = strconv.FormatInt(e.agents[len(e.agents)-1].id, 10)
+	vars["max_cases"] = strconv.Itoa(store.MaxViewCases)
+	return workload{targets: tr, vars: vars, note: fmt.Sprintf("%.0f open cases per agent", open)}, nil
 }
 
 // prepareSearch searches all cases for Chinese words that match from 0.5%

@@ -166,6 +166,7 @@ type Case struct {
 	ExternalID     string     `json:"external_id"`
 	Platform       Platform   `json:"platform"`
 	Shop           string     `json:"shop"`
+	ShopID         int64      `json:"shop_id"`
 	OrderRef       string     `json:"order_ref"`
 	OrderValue     *Money     `json:"order_value"`
 	BuyerHandle    string     `json:"buyer_handle"`

@@ -8,6 +8,7 @@ type Facts struct {
 	Now              time.Time // the database's clock
 	Actor            Actor
 	HasAbuseEvidence bool // a chat excerpt or delivery signature is on the case
+	Shop             Shop // the case's shop, for its business calendar
 }
 
 // Change is what a decision does to a case.

@@ -48,6 +48,8 @@ type ReminderCase struct {
 	DueAt         *time.Time
 	PlatformDueAt *time.Time
 	AssigneeID    *int64
+	// Shop is the case's shop, read when the plan counts business hours.
+	Shop *Shop
 }
 
 // Deadline returns the deadline a reminder of level l is about, and false
@@ -102,6 +104,14 @@ type SweepPlan struct {
 	// because another instance is sweeping. Correctness never depends on
 	// the lock: it only saves duplicate work.
 	LockKey int64
+	// NeedsShops asks the sweep to read each case's shop (ReminderCase.Shop),
+	// for a policy that counts business hours.
+	NeedsShops bool
+	// HandoverDue returns the reminder levels due for an unacknowledged
+	// handover whose acknowledgement was due at ackDue; nil sweeps no
+	// handovers. HandoverMessage words them.
+	HandoverDue     func(ackDue, now time.Time) []HandoverLevel
+	HandoverMessage func(n HandoverNotice, r Reader) string
 }
 
 // SweepResult counts what one sweep did.
@@ -110,6 +120,7 @@ type SweepResult struct {
 	Notifications int                   // in-app notices written
 	Deliveries    int                   // webhook deliveries queued
 	Busy          bool                  // another instance held the lock
+	Handovers     map[HandoverLevel]int // handover reminders that fired, by level
 }
 
 // Total returns how many reminders of any level fired.

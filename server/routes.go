@@ -110,6 +110,23 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/evidence/:id/content", signedIn, a.Evidence.Content, false},
 		{http.MethodPost, "/api/v1/evidence/:id/void", supervisor, a.Evidence.Void, false},
 
+		// Shift handover. Shops and their shifts (admins edit), the view at a
+		// shift's end, handing over, acknowledging, the history.
+		{http.MethodGet, "/api/v1/shops", signedIn, a.Handovers.ListShops, false},
+		{http.MethodPost, "/api/v1/shops", admin, a.Handovers.CreateShop, false},
+		{http.MethodGet, "/api/v1/shops/:id", signedIn, a.Handovers.GetShop, false},
+		{http.MethodPatch, "/api/v1/shops/:id", admin, a.Handovers.PatchShop, false},
+		{http.MethodGet, "/api/v1/handover", signedIn, a.Handovers.View, false},
+		{http.MethodGet, "/api/v1/handovers", signedIn, a.Handovers.List, false},
+		{http.MethodPost, "/api/v1/handovers", signedIn, a.Handovers.Create, false},
+		{http.MethodGet, "/api/v1/handovers/:id", signedIn, a.Handovers.Get, false},
+		{http.MethodPost, "/api/v1/handovers/:id/ack", signedIn, a.Handovers.Ack, false},
+		// … and its pages: the end-of-shift page, the incoming agent's inbox.
+		{http.MethodGet, "/handover", signedIn, w.HandoverPages.EndOfShift, false},
+		{http.MethodPost, "/handover", signedIn, w.HandoverPages.HandOver, false},
+		{http.MethodGet, "/handovers", signedIn, w.HandoverPages.Inbox, false},
+		{http.MethodPost, "/handovers/:id/ack", signedIn, w.HandoverPages.Ack, false},
+
 		// The web workspace: pages and their forms, under the same access
 		// levels. A visitor is sent to /login instead of a 401.
 		{http.MethodGet, "/static/:name", public, w.UI.Static, false},

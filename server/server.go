@@ -62,12 +62,18 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		return nil, err
 	}
 	policy := workflows.DefaultPolicy()
+	policy.Zone = cfg.Location
+	policy.Deadlines.BusinessHours = cfg.BusinessHoursSLA
+	if cfg.HandoverAckWithin > 0 && cfg.HandoverGrace > 0 {
+		policy.Handover = workflows.HandoverPolicy{AckWithin: cfg.HandoverAckWithin, Grace: cfg.HandoverGrace}
+	}
 	if err := policy.Validate(); err != nil {
 		return nil, err
 	}
 	caseStore := store.New(db)
 	people := store.NewPeople(db, o.access)
 	inbox := store.NewNotifications(db)
+	handovers := actions.NewHandovers(caseStore, policy)
 	catalogue, err := i18n.New()
 	if err != nil {
 		return nil, err
@@ -80,14 +86,14 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	s.gate = auth.New(people, cfg, log)
 	hooks := store.NewWebhooks(db)
 	s.sender = webhook.NewSender(hooks, cfg.AllowPrivateWebhooks, log, s.metrics.registry)
-	if s.work, err = schedule.New(cfg, db, log, s.sender, catalogue.Reminder, s.metrics.registry); err != nil {
+	if s.work, err = schedule.New(cfg, db, log, s.sender, catalogue, s.metrics.registry); err != nil {
 		return nil, err
 	}
 	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
-		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
+		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
+		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}

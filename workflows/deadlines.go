@@ -20,6 +20,10 @@ type Deadlines struct {
 	Default map[cases.State]time.Duration
 	// Overrides replace the default for some kinds and severities.
 	Overrides []DeadlineOverride
+	// BusinessHours counts the allowances in the business hours of the
+	// case's shop: closed hours and holidays do not count. Platform
+	// deadlines are the marketplace's and always run on the wall clock.
+	BusinessHours bool
 }
 
 // DeadlineOverride sets the time allowed in State for cases of Kind and
@@ -90,6 +94,17 @@ func (d Deadlines) DueAt(kind cases.Kind, severity cases.Severity, state cases.S
 		return nil
 	}
 	due := from.Add(w)
+	return &due
+}
+
+// DueOn is DueAt on the clock of the policy: the wall clock, or the
+// business hours of cal when BusinessHours is set.
+func (d Deadlines) DueOn(cal cases.Calendar, kind cases.Kind, severity cases.Severity, state cases.State, from time.Time) *time.Time {
+	w, ok := d.Within(kind, severity, state)
+	if !ok {
+		return nil
+	}
+	due := Clock{Business: d.BusinessHours, Calendar: cal}.Add(from, w)
 	return &due
 }
 

@@ -69,6 +69,9 @@ type Facts struct {
 	// and the shop's limits, for the cumulative remedy guard; the zero
 	// value is a case without history under the code's default limits.
 	Remedies cases.RemedyFacts
+	// Calendar is the business calendar of the case's shop, for a policy
+	// that counts in business hours.
+	Calendar cases.Calendar
 }
 
 // Result is the outcome of a successful move: the updated copy of the case

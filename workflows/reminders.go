@@ -14,6 +14,13 @@ type ReminderPolicy struct {
 	// PlatformLead is how long before a platform deadline the case's owner
 	// is reminded of it.
 	PlatformLead time.Duration
+	// BusinessHours counts the grace in the business hours of the case's
+	// shop (in Zone when the shop names no time zone), as the deadlines
+	// do: a business-hours SLA does not escalate at night.
+	BusinessHours bool
+	Zone          *time.Location
+	// Handover, when set, reminds unacknowledged handovers.
+	Handover *HandoverPolicy
 }
 
 // DefaultReminderPolicy returns the defaults: escalate after an hour
@@ -51,7 +58,7 @@ func (p ReminderPolicy) DueLevels(c cases.ReminderCase, now time.Time) []cases.R
 	var out []cases.ReminderLevel
 	if c.DueAt != nil && now.After(*c.DueAt) {
 		out = append(out, cases.LevelOverdue)
-		if !now.Before(c.DueAt.Add(p.Grace)) {
+		if !now.Before(p.clock(c).Add(*c.DueAt, p.Grace)) {
 			out = append(out, cases.LevelEscalation)
 		}
 	}
@@ -66,10 +73,26 @@ func (p ReminderPolicy) DueLevels(c cases.ReminderCase, now time.Time) []cases.R
 	return out
 }
 
+// clock is the clock the grace of c counts on.
+func (p ReminderPolicy) clock(c cases.ReminderCase) Clock {
+	if !p.BusinessHours || c.Shop == nil {
+		return Clock{}
+	}
+	zone := p.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return Clock{Business: true, Calendar: c.Shop.Calendar(zone)}
+}
+
 // SweepPlan returns the plan a sweep runs with this policy and the words of
 // its messages (the translation catalogue's Reminder: the protocol decides
 // when to remind, not how it is said); the caller adds the messages' time
 // zone, the case links and the lock.
 func (p ReminderPolicy) SweepPlan(message func(cases.Notice, cases.Reader) string) cases.SweepPlan {
-	return cases.SweepPlan{Grace: p.Grace, Lead: p.PlatformLead, Due: p.DueLevels, Message: message}
+	plan := cases.SweepPlan{Grace: p.Grace, Lead: p.PlatformLead, Due: p.DueLevels, Message: message, NeedsShops: p.BusinessHours}
+	if p.Handover != nil {
+		plan.HandoverDue = p.Handover.DueHandoverLevels
+	}
+	return plan
 }

@@ -44,7 +44,7 @@ func Transition(c cases.Case, m Move, f Facts, p Policy) (Result, error) {
 			return Result{}, err
 		}
 	}
-	enter(&out, r, f.Now, p)
+	enter(&out, r, f, p)
 	if out.DueAt != nil {
 		s.payload["due_at"] = out.DueAt.UTC().Format(time.RFC3339Nano)
 	}
@@ -57,9 +57,9 @@ func Transition(c cases.Case, m Move, f Facts, p Policy) (Result, error) {
 
 // enter puts c into the rule's target state at now: due time, close and
 // reopen bookkeeping.
-func enter(c *cases.Case, r rule, now time.Time, p Policy) {
+func enter(c *cases.Case, r rule, f Facts, p Policy) {
 	c.State = r.to
-	c.DueAt = p.Deadlines.DueAt(c.Kind, c.Severity, r.to, now)
+	c.DueAt = p.Deadlines.DueOn(f.Calendar, c.Kind, c.Severity, r.to, f.Now)
 	switch r.move {
 	case MoveRework:
 		c.Remedy, c.Outcome = nil, nil
@@ -70,11 +70,11 @@ func enter(c *cases.Case, r rule, now time.Time, p Policy) {
 		c.ClosedAt, c.Outcome, c.CloseReason, c.Remedy = nil, nil, "", nil
 	}
 	if r.to == cases.StateClosed {
-		at := now
+		at := f.Now
 		c.ClosedAt = &at
 	}
-	c.UpdatedAt = now
-	c.Overdue = Overdue(*c, now)
+	c.UpdatedAt = f.Now
+	c.Overdue = Overdue(*c, f.Now)
 }
 
 // checkFacts refuses facts a caller forgot to fill: a bug, not bad input.

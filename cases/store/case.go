@@ -14,6 +14,10 @@ import (
 // Create inserts a new case in state respond, due dueIn from now by the
 // database's clock, with its "created" event.
 func (s *Store) Create(ctx context.Context, c cases.Case, dueIn time.Duration) (cases.Case, error) {
+	return s.create(ctx, c, dueIn, nil)
+}
+
+func (s *Store) create(ctx context.Context, c cases.Case, dueIn time.Duration, due func(cases.Shop, time.Time) time.Time) (cases.Case, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.Case{}, err
@@ -36,6 +40,19 @@ func (s *Store) Create(ctx context.Context, c cases.Case, dueIn time.Duration) (
 		var now time.Time
 		if err := tx.QueryRowxContext(ctx, s.sql.insertCase, args...).Scan(&id, &now); err != nil {
 			return err
+		}
+		if due != nil {
+			var shopID int64
+			if err := tx.GetContext(ctx, &shopID, `SELECT shop_id FROM cases WHERE id = $1`, id); err != nil {
+				return err
+			}
+			shop, err := getShopTx(ctx, tx, shopID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET due_at = $2 WHERE id = $1`, id, due(shop, now)); err != nil {
+				return err
+			}
 		}
 		var err error
 		if created, err = getCaseTx(ctx, tx, id); err != nil {

@@ -17,7 +17,7 @@ const caseColumns = `c.id, c.ref, c.external_id, c.platform, c.shop, c.order_ref
 	c.first_response, c.account, c.root_cause, c.apology, c.skip_apology_reason,
 	c.remedy_type, c.remedy_amount, c.remedy_currency, c.remedy_approved_by, c.remedy_approved_at,
 	c.outcome_satisfied, c.outcome_review, c.outcome_note, c.close_reason, c.reopen_count,
-	c.version, c.created_at, c.updated_at, c.closed_at,
+	c.version, c.created_at, c.updated_at, c.closed_at, c.shop_id,
 	(c.state <> 'closed' AND c.due_at < now()) AS overdue`
 
 // caseRow is a cases row as the database returns it.
@@ -63,6 +63,7 @@ type caseRow struct {
 	CreatedAt         time.Time      `db:"created_at"`
 	UpdatedAt         time.Time      `db:"updated_at"`
 	ClosedAt          sql.NullTime   `db:"closed_at"`
+	ShopID            int64          `db:"shop_id"`
 	Overdue           bool           `db:"overdue"`
 }
 
@@ -78,13 +79,13 @@ func (r *caseRow) dest() []any {
 		&r.FirstResponse, &r.Account, &r.RootCause, &r.Apology, &r.SkipApologyReason,
 		&r.RemedyType, &r.RemedyAmount, &r.RemedyCurrency, &r.RemedyApprovedBy, &r.RemedyApprovedAt,
 		&r.OutcomeSatisfied, &r.OutcomeReview, &r.OutcomeNote, &r.CloseReason, &r.ReopenCount,
-		&r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ClosedAt,
+		&r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ClosedAt, &r.ShopID,
 		&r.Overdue}
 }
 
 func (r caseRow) toCase() (cases.Case, error) {
 	c := cases.Case{
-		ID: r.ID, Ref: r.Ref, ExternalID: r.ExternalID.String, Platform: cases.Platform(r.Platform), Shop: r.Shop,
+		ID: r.ID, Ref: r.Ref, ExternalID: r.ExternalID.String, Platform: cases.Platform(r.Platform), Shop: r.Shop, ShopID: r.ShopID,
 		OrderRef: r.OrderRef, BuyerHandle: r.BuyerHandle, BuyerContact: r.BuyerContact,
 		Kind: cases.Kind(r.Kind), Severity: cases.Severity(r.Severity), Summary: r.Summary,
 		Review: cases.Review{Text: r.ReviewText, URL: r.ReviewURL, PostedAt: timePtr(r.ReviewPostedAt)},

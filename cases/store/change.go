@@ -39,6 +39,13 @@ func LockCaseTx(ctx context.Context, tx *sqlx.Tx, id int64) (cases.Case, cases.L
 // order. A decision with no events that keeps the version changes nothing:
 // no write at all, not even updated_at.
 func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, ifVersion *int64, decide cases.Decide) (cases.Case, []cases.Event, error) {
+	return s.changeTx(ctx, tx, id, actor, false, ifVersion, decide)
+}
+
+// changeTx is ChangeTx; granted skips the check that the actor may act on
+// the case, for a change another rule allowed (the incoming agent of a
+// handover takes a case assigned to the outgoing one).
+func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, granted bool, ifVersion *int64, decide cases.Decide) (cases.Case, []cases.Event, error) {
 	cur, l, now, err := LockCaseTx(ctx, tx, id)
 	if err != nil {
 		return cases.Case{}, nil, err
@@ -46,13 +53,16 @@ func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 	facts := cases.Facts{Now: now}
 	var actorID *int64
 	if actor != nil {
-		if !actor.CanActOn(cur.AssigneeID) {
+		if !granted && !actor.CanActOn(cur.AssigneeID) {
 			return cases.Case{}, nil, cases.Errorf(cases.Forbidden, "case %s is assigned to someone else; ask a supervisor to reassign it", cur.Ref)
 		}
 		facts.Actor, actorID = *actor, &actor.ID
 	}
 	if ifVersion != nil && *ifVersion != cur.Version {
 		return cases.Case{}, nil, staleError(cur, *ifVersion)
+	}
+	if facts.Shop, err = getShopTx(ctx, tx, cur.ShopID); err != nil {
+		return cases.Case{}, nil, err
 	}
 	if cur.State == cases.StateListen {
 		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {

@@ -67,7 +67,7 @@ func sweepPhases() []sweepPhase {
 }
 
 func (ph sweepPhase) query() string {
-	return `SELECT c.id, c.ref, c.state, c.due_at, c.platform_due_at, c.assignee_id, c.ledger_seq, c.ledger_head,
+	return `SELECT c.id, c.ref, c.state, c.due_at, c.platform_due_at, c.assignee_id, c.ledger_seq, c.ledger_head, c.shop_id,
 			` + ph.sortKey + ` AS sort_at
 		FROM cases c
 		WHERE ` + ph.where + ` AND (` + ph.sortKey + `, c.id) > ($2, $3)
@@ -86,11 +86,13 @@ type sweepRow struct {
 	AssigneeID    sql.NullInt64 `db:"assignee_id"`
 	LedgerSeq     int64         `db:"ledger_seq"`
 	LedgerHead    string        `db:"ledger_head"`
+	ShopID        int64         `db:"shop_id"`
+	Shop          *cases.Shop   `db:"-"`
 	SortAt        time.Time     `db:"sort_at"`
 }
 
 func (r sweepRow) reminderCase() cases.ReminderCase {
-	c := cases.ReminderCase{ID: r.ID, Ref: r.Ref, State: r.State}
+	c := cases.ReminderCase{ID: r.ID, Ref: r.Ref, State: r.State, Shop: r.Shop}
 	if r.DueAt.Valid {
 		t := r.DueAt.Time.UTC()
 		c.DueAt = &t
@@ -120,7 +122,7 @@ type keyset struct {
 // writes the notices and webhook deliveries. Several instances may sweep at
 // once: a reminder whose claim exists is never sent again.
 func (r *Reminders) Sweep(ctx context.Context, now time.Time, plan cases.SweepPlan) (cases.SweepResult, error) {
-	res := cases.SweepResult{Fired: map[cases.ReminderLevel]int{}}
+	res := cases.SweepResult{Fired: map[cases.ReminderLevel]int{}, Handovers: map[cases.HandoverLevel]int{}}
 	if plan.Due == nil || plan.Message == nil {
 		return res, cases.Internalf(nil, "reminders: a sweep plan needs Due and Message")
 	}
@@ -146,7 +148,29 @@ func (r *Reminders) Sweep(ctx context.Context, now time.Time, plan cases.SweepPl
 			}
 		}
 	}
+	if plan.HandoverDue != nil {
+		return res, r.sweepHandovers(ctx, now, plan, aud, &res)
+	}
 	return res, nil
+}
+
+// attachShopsTx reads the shops of a batch's cases.
+func attachShopsTx(ctx context.Context, tx *sqlx.Tx, rows []sweepRow) error {
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ShopID)
+	}
+	slices.Sort(ids)
+	shops, err := shopsByIDTx(ctx, tx, slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if sh, ok := shops[rows[i].ShopID]; ok {
+			rows[i].Shop = &sh
+		}
+	}
+	return nil
 }
 
 // claim is one reminder a batch tries to fire.
@@ -192,6 +216,11 @@ func (r *Reminders) sweepBatch(ctx context.Context, now time.Time, plan cases.Sw
 			return nil
 		}
 		n = len(rows)
+		if plan.NeedsShops {
+			if err := attachShopsTx(ctx, tx, rows); err != nil {
+				return err
+			}
+		}
 		last := rows[len(rows)-1]
 		*after = keyset{at: last.SortAt, id: last.ID}
 

@@ -74,7 +74,7 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 			if !reopen {
 				return cases.Change{Case: c, Events: events, KeepVersion: true}, nil
 			}
-			res, err := workflows.Transition(c, workflows.Move{To: cases.StateListen, ReopenReason: clipRunes(workflows.ReworkReason(v), workflows.MaxTextRunes)}, facts(f), a.policy)
+			res, err := workflows.Transition(c, workflows.Move{To: cases.StateListen, ReopenReason: clipRunes(workflows.ReworkReason(v), workflows.MaxTextRunes)}, a.facts(f), a.policy)
 			if err != nil {
 				return cases.Change{}, err
 			}

@@ -63,7 +63,9 @@ func (a *Cases) Create(ctx context.Context, in cases.CaseInput) (cases.Case, err
 	if err := workflows.MayAssign(actor, nil, nc.AssigneeID); err != nil {
 		return cases.Case{}, err
 	}
-	return a.store.Create(ctx, nc, a.firstDue(nc.Kind, nc.Severity))
+	return a.store.CreateDue(ctx, nc, func(shop cases.Shop, now time.Time) time.Time {
+		return *a.policy.Deadlines.DueOn(a.policy.Calendar(shop), nc.Kind, nc.Severity, cases.StateRespond, now)
+	})
 }
 
 // firstDue is how long a new case of kind and severity has for its first
@@ -138,6 +140,7 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, charset string) (cases.
 }
 
 // facts adapts the store's facts to the protocol's.
-func facts(f cases.Facts) workflows.Facts {
-	return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID, HasAbuseEvidence: f.HasAbuseEvidence}
+func (a *Cases) facts(f cases.Facts) workflows.Facts {
+	return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID, HasAbuseEvidence: f.HasAbuseEvidence,
+		Calendar: a.policy.Calendar(f.Shop)}
 }

@@ -32,7 +32,7 @@ func (a *Cases) changeWithRemedies(ctx context.Context, tx *sqlx.Tx, id int64, v
 	}
 	var wf workflows.Facts
 	updated, evs, err := a.store.ChangeTx(ctx, tx, id, &actor, version, func(c cases.Case, f cases.Facts) (cases.Change, error) {
-		wf = facts(f)
+		wf = a.facts(f)
 		wf.Remedies = rf
 		res, err := decide(c, wf)
 		if err != nil || len(res.Events) == 0 {

@@ -23,9 +23,11 @@ type Deps struct {
 	Inbox   *store.Notifications
 	Hooks   *store.Webhooks
 	Actions *actions.Cases
-	Gate    *auth.Gate
-	Sender  *webhook.Sender
-	Policy  workflows.Policy
+	// Handovers are the shift handover's operations.
+	Handovers *actions.Handovers
+	Gate      *auth.Gate
+	Sender    *webhook.Sender
+	Policy    workflows.Policy
 }
 
 // deps is Deps under the short names the handlers use.
@@ -38,8 +40,10 @@ type deps struct {
 	hooks  *store.Webhooks
 	ops    *actions.Cases
 	gate   *auth.Gate
-	sender *webhook.Sender
-	policy workflows.Policy
+	// handovers are the shift handover's operations.
+	handovers *actions.Handovers
+	sender    *webhook.Sender
+	policy    workflows.Policy
 }
 
 // API is the JSON surface, one handler group per resource.
@@ -50,8 +54,13 @@ type API struct {
 	Notifications *Notifications
 	Webhooks      *Webhooks
 	Desk          *Desk
+	Handovers     *Handovers
 	Docs          *Docs
 }
+
+// Handovers handles the shift handover and the shops whose shifts it
+// follows.
+type Handovers struct{ *deps }
 
 // Cases handles /api/v1/cases and its sub-resources but evidence.
 type Cases struct{ *deps }
@@ -74,7 +83,7 @@ type Docs struct{}
 // New returns the API over d.
 func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
-		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy}
+		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
-		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Docs: &Docs{}}
+		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd}, Docs: &Docs{}}
 }

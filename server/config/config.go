@@ -36,6 +36,9 @@ type Config struct {
 	PprofAddr            string         // REDRESS_PPROF_ADDR: loopback host:port for net/http/pprof; empty is off
 	EscalationGrace      time.Duration  // REDRESS_ESCALATION_GRACE: overdue this long, supervisors hear of it
 	PlatformLead         time.Duration  // REDRESS_PLATFORM_LEAD: remind this long before a platform deadline
+	BusinessHoursSLA     bool           // REDRESS_SLA_BUSINESS_HOURS: SLA clocks count the shop's business hours
+	HandoverAckWithin    time.Duration  // REDRESS_HANDOVER_ACK_WITHIN: an unacknowledged handover is reminded after this
+	HandoverGrace        time.Duration  // REDRESS_HANDOVER_GRACE: and escalated to supervisors this much later
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (REDRESS_TRUSTED_PROXIES, CIDRs; default none: the peer's
 	// own address is the client's).
@@ -155,6 +158,8 @@ func Load(getenv func(string) string) (Config, error) {
 	}{
 		{"REDRESS_ESCALATION_GRACE", "1h", &c.EscalationGrace},
 		{"REDRESS_PLATFORM_LEAD", "4h", &c.PlatformLead},
+		{"REDRESS_HANDOVER_ACK_WITHIN", "30m", &c.HandoverAckWithin},
+		{"REDRESS_HANDOVER_GRACE", "30m", &c.HandoverGrace},
 	} {
 		v := get(d.name, d.def)
 		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < time.Minute || *d.dst > 30*24*time.Hour {
@@ -173,6 +178,10 @@ func Load(getenv func(string) string) (Config, error) {
 		if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst < 100*time.Millisecond || *d.dst > 10*time.Minute {
 			return c, fmt.Errorf("%s: %q is not a duration from 100ms to 10m (e.g. 15s)", d.name, v)
 		}
+	}
+	bh := get("REDRESS_SLA_BUSINESS_HOURS", "false")
+	if c.BusinessHoursSLA, err = strconv.ParseBool(bh); err != nil {
+		return c, fmt.Errorf("REDRESS_SLA_BUSINESS_HOURS: %q is not true or false", bh)
 	}
 	if c.TrustedProxies, err = prefixes("REDRESS_TRUSTED_PROXIES", get("REDRESS_TRUSTED_PROXIES", "")); err != nil {
 		return c, err

@@ -36,37 +36,51 @@ const stopGrace = 10 * time.Second
 
 // Work is the background work: reminder sweeps and webhook deliveries.
 type Work struct {
-	cfg     config.Config
-	db      *sqlx.DB
-	log     *slog.Logger
-	store   *store.Reminders
-	policy  workflows.ReminderPolicy
-	sender  *webhook.Sender
-	metrics *reminderMetrics
-	message func(cases.Notice, cases.Reader) string
+	cfg      config.Config
+	db       *sqlx.DB
+	log      *slog.Logger
+	store    *store.Reminders
+	policy   workflows.ReminderPolicy
+	sender   *webhook.Sender
+	metrics  *reminderMetrics
+	message  func(cases.Notice, cases.Reader) string
+	handover func(cases.HandoverNotice, cases.Reader) string
 	// Approvals reminds and escalates the remedies that wait too long for
 	// approval; it runs on the reminder sweep's schedule.
 	Approvals func(ctx context.Context, now time.Time) error
+}
+
+// Words are the messages of reminders, in each reader's language (the
+// translation catalogue).
+type Words interface {
+	Reminder(cases.Notice, cases.Reader) string
+	HandoverReminder(cases.HandoverNotice, cases.Reader) string
 }
 
 // New returns the background work of cfg on db, with its metrics on reg.
 // Reminders are worded by message, in each reader's language. A reminder
 // policy the configuration makes invalid stops it here, at start.
 func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sender,
-	message func(cases.Notice, cases.Reader) string, reg prometheus.Registerer) (*Work, error) {
-	policy := workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead}
+	words Words, reg prometheus.Registerer) (*Work, error) {
+	handover := workflows.HandoverPolicy{AckWithin: cfg.HandoverAckWithin, Grace: cfg.HandoverGrace}
+	if handover.AckWithin <= 0 || handover.Grace <= 0 {
+		handover = workflows.DefaultHandoverPolicy()
+	}
+	policy := workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead,
+		BusinessHours: cfg.BusinessHoursSLA, Zone: cfg.Location, Handover: &handover}
 	if err := policy.Validate(); err != nil {
 		return nil, fmt.Errorf("reminder policy: %w", err)
 	}
 	return &Work{
-		cfg:     cfg,
-		db:      db,
-		log:     log,
-		store:   store.NewReminders(db),
-		policy:  policy,
-		sender:  sender,
-		metrics: newReminderMetrics(reg),
-		message: message,
+		cfg:      cfg,
+		db:       db,
+		log:      log,
+		store:    store.NewReminders(db),
+		policy:   policy,
+		sender:   sender,
+		metrics:  newReminderMetrics(reg),
+		message:  words.Reminder,
+		handover: words.HandoverReminder,
 	}, nil
 }
 
@@ -76,6 +90,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, sender *webhook.Sende
 func (w *Work) sweepPlan() cases.SweepPlan {
 	p := w.policy.SweepPlan(w.message)
 	p.Location = w.cfg.Location
+	p.HandoverMessage = w.handover
 	base := w.cfg.BaseURL.String()
 	p.CaseURL = func(id int64) string { return base + "/api/v1/cases/" + strconv.FormatInt(id, 10) }
 	p.LockKey = sweepLockKey

@@ -77,6 +77,20 @@ func (h *CasePages) describe(v *view, ev *eventView, p map[string]any, dir direc
 	case cases.EventAssigned:
 		add(h.t(v, "timeline.from"), h.userName(v, dir, p["from"]))
 		add(h.t(v, "timeline.to"), h.userName(v, dir, p["to"]))
+	case cases.EventHandedOver:
+		add(h.t(v, "timeline.from"), h.userName(v, dir, p["from"]))
+		add(h.t(v, "timeline.to"), h.userName(v, dir, p["to"]))
+		if s := str("status"); s != "" {
+			add(h.t(v, "handover.status"), h.t(v, "handover.status."+s))
+		}
+		add(h.t(v, "handover.case_note"), str("note"))
+		add(h.t(v, "handover.next_action"), str("next_action"))
+		add(h.t(v, "handover.contingency"), str("contingency"))
+		add(h.t(v, "handover.promise"), str("promise"))
+	case cases.EventHandoverAcknowledged:
+		add(h.t(v, "timeline.from"), h.userName(v, dir, p["from"]))
+		add(h.t(v, "timeline.to"), h.userName(v, dir, p["to"]))
+		add(h.t(v, "handovers.read_back"), str("read_back"))
 	case cases.EventCommented:
 		ev.Body = str("body")
 	case cases.EventRemedyProposed, cases.EventRemedyApproved:

@@ -38,6 +38,8 @@ var pageFiles = map[string][]string{
 	"notifications": {"notifications.html"},
 	"import":        {"import.html"},
 	"users":         {"users.html"},
+	"handover":      {"handover.html"},
+	"handovers":     {"handovers.html"},
 	"error":         {"error.html"},
 }
 
@@ -54,6 +56,8 @@ type Deps struct {
 	Actions *actions.Cases
 	Gate    *auth.Gate
 	Policy  workflows.Policy
+	// Handovers are the shift handover's operations.
+	Handovers *actions.Handovers
 }
 
 // UI is the parsed workspace — every page's template in every language,
@@ -72,6 +76,8 @@ type UI struct {
 	ops    *actions.Cases
 	gate   *auth.Gate
 	policy workflows.Policy
+	// handovers are the shift handover's operations.
+	handovers *actions.Handovers
 }
 
 // Web is the workspace's handlers, one group per page or form family.
@@ -84,7 +90,11 @@ type Web struct {
 	Notifications *Notifications
 	Import        *Import
 	Users         *Users
+	HandoverPages *HandoverPages
 }
+
+// HandoverPages handles the end-of-shift page and the handovers inbox.
+type HandoverPages struct{ *UI }
 
 // Sessions handles sign-in, sign-out and the language switch.
 type Sessions struct{ *UI }
@@ -115,9 +125,9 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 		return nil, err
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
-	ui.ops, ui.gate, ui.policy = d.Actions, d.Gate, d.Policy
+	ui.ops, ui.gate, ui.policy, ui.handovers = d.Actions, d.Gate, d.Policy, d.Handovers
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
-		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}}, nil
+		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first

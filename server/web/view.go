@@ -82,7 +82,7 @@ func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
 func flashes() []string {
 	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
 		"remedy_proposed", "remedy_approved", "user_created", "user_deactivated", "user_reactivated",
-		"read", "all_read", "language"}
+		"read", "all_read", "language", "handed", "acknowledged"}
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
@@ -230,7 +230,7 @@ func (d directory) name(id *int64) string {
 func eventKinds() []cases.EventKind {
 	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
 		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
-		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventAudited,
+		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventHandoverAcknowledged, cases.EventAudited,
 		cases.EventRemedyDeclined, cases.EventVerdictDisputed}
 }
 

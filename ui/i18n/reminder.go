@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"strconv"
 	"time"
 
 	"redress/cases"
@@ -53,4 +54,29 @@ func (c *Catalogue) clock(lang cases.Language, t, now time.Time, loc *time.Locat
 		return t.Format(c.T(lang, "clock.same_year"))
 	}
 	return t.Format(c.T(lang, "clock.same_day"))
+}
+
+// HandoverReminder writes the text of a reminder about a handover left
+// unacknowledged, for its reader:
+//
+//	Handover #12 (3 cases) awaits your acknowledgement since 16:30
+//	交接单 #12（3 个案件）自 16:30 起待你确认
+//
+// Its signature is cases.SweepPlan's HandoverMessage.
+func (c *Catalogue) HandoverReminder(n cases.HandoverNotice, r cases.Reader) string {
+	lang, loc := r.Language, r.Location
+	if !lang.Valid() {
+		lang = cases.DefaultLanguage
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := c.clock(lang, n.AckDueAt, n.Now, loc)
+	id := strconv.FormatInt(n.HandoverID, 10)
+	count := strconv.Itoa(n.Cases)
+	if n.Level == cases.HandoverEscalation {
+		late := c.Duration(lang, n.Now.Sub(n.AckDueAt))
+		return c.T(lang, "handover.reminder_escalation", "id", id, "count", count, "at", at, "late", late)
+	}
+	return c.T(lang, "handover.reminder_overdue", "id", id, "count", count, "at", at)
 }

@@ -34,6 +34,8 @@ func dynamicKeys() map[string][]string {
 		"role":           strs(cases.Roles()),
 		"lang":           strs(cases.Languages()),
 		"reminder_level": strs(cases.ReminderLevels()),
+		// te "handover.status" in templates/handover*.html.
+		"handover.status": strs(cases.HandoverStatuses()),
 		// "event." + kind and "move." + move: server/web_case_timeline.go,
 		// web_case_moves.go (eventKinds, moveKinds).
 		"event": nil,
