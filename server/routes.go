@@ -188,7 +188,12 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
-		return next(c)
+		if err := next(c); err != nil {
+			// Answer the error while the context lives: an error page
+			// reads the database too (the header's unread count).
+			c.Error(err)
+		}
+		return nil
 	}
 }
 
