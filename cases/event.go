@@ -28,6 +28,10 @@ const (
 	EventEscalated      EventKind = "escalated"
 	EventHandedOver     EventKind = "handed_over"
 	EventAudited        EventKind = "audited"
+	// EventFlagged marks a case for audit; payload {"reason", "field",
+	// "rules"}. Reason FlagReviewTiedRemedy is recorded when a text of the
+	// case ties a remedy to a review; the audit queue selects on it.
+	EventFlagged EventKind = "flagged"
 )
 
 // NewEvent is an event to append; the store gives it its sequence, actor,

@@ -67,7 +67,10 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	caseStore := store.New(db)
 	people := store.NewPeople(db, o.access)
 	inbox := store.NewNotifications(db)
-	ops := actions.NewCases(caseStore, policy)
+	toneCheck := actions.NewTone(store.NewToneRules(db))
+	replyStore := store.NewReplies(db)
+	ops := actions.NewCases(caseStore, policy, toneCheck, replyStore)
+	replies := actions.NewReplies(replyStore, caseStore, toneCheck)
 	catalogue, err := i18n.New()
 	if err != nil {
 		return nil, err
@@ -81,9 +84,9 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		return nil, err
 	}
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
-		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy})
+		Actions: ops, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
+		Actions: ops, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}

@@ -38,6 +38,7 @@ var pageFiles = map[string][]string{
 	"notifications": {"notifications.html"},
 	"import":        {"import.html"},
 	"users":         {"users.html"},
+	"replies":       {"replies.html"},
 	"error":         {"error.html"},
 }
 
@@ -54,6 +55,8 @@ type Deps struct {
 	Actions *actions.Cases
 	Gate    *auth.Gate
 	Policy  workflows.Policy
+	Replies *actions.Replies
+	Tone    *actions.Tone
 }
 
 // UI is the parsed workspace — every page's template in every language,
@@ -64,14 +67,16 @@ type UI struct {
 	tr     *i18n.Catalogue
 	zones  sync.Map // time zone name → *time.Location
 
-	cfg    config.Config
-	log    *slog.Logger
-	store  *store.Store
-	people *store.People
-	inbox  *store.Notifications
-	ops    *actions.Cases
-	gate   *auth.Gate
-	policy workflows.Policy
+	cfg     config.Config
+	log     *slog.Logger
+	store   *store.Store
+	people  *store.People
+	inbox   *store.Notifications
+	ops     *actions.Cases
+	gate    *auth.Gate
+	policy  workflows.Policy
+	replies *actions.Replies
+	tone    *actions.Tone
 }
 
 // Web is the workspace's handlers, one group per page or form family.
@@ -84,6 +89,7 @@ type Web struct {
 	Notifications *Notifications
 	Import        *Import
 	Users         *Users
+	Replies       *Replies
 }
 
 // Sessions handles sign-in, sign-out and the language switch.
@@ -107,6 +113,9 @@ type Import struct{ *UI }
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
+// Replies handles the reply library's page.
+type Replies struct{ *UI }
+
 // New parses the workspace from templates and static files, with the
 // words of tr, failing on the first one that is missing or broken.
 func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
@@ -115,9 +124,9 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 		return nil, err
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
-	ui.ops, ui.gate, ui.policy = d.Actions, d.Gate, d.Policy
+	ui.ops, ui.gate, ui.policy, ui.replies, ui.tone = d.Actions, d.Gate, d.Policy, d.Replies, d.Tone
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
-		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}}, nil
+		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, Replies: &Replies{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first
@@ -196,6 +205,13 @@ func (w *UI) funcs(lang cases.Language) template.FuncMap {
 				return ""
 			}
 			return strings.Repeat("★", *r) + strings.Repeat("☆", 5-*r)
+		},
+		// pct writes a rate as a whole percentage.
+		"pct": func(r *float64) string {
+			if r == nil {
+				return ""
+			}
+			return fmt.Sprintf("%.0f%%", *r*100)
 		},
 		"rating": func(r *int) int {
 			if r == nil {
