@@ -41,11 +41,11 @@ func (h *Replies) Get(c echo.Context) error {
 
 // Create handles POST /api/v1/replies.
 func (h *Replies) Create(c echo.Context) error {
-	var in replyInput
+	var in actions.ReplyInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := h.replies.Create(c.Request().Context(), in.ReplyInput)
+	r, err := h.replies.Create(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,11 @@ func (h *Replies) Patch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in replyInput
+	var in actions.ReplyInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := h.replies.Update(c.Request().Context(), id, in.ReplyInput)
+	r, err := h.replies.Update(c.Request().Context(), id, in)
 	if err != nil {
 		return err
 	}
@@ -118,9 +118,4 @@ func (h *Replies) Use(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, filled)
-}
-
-// replyInput is a reply as the API reads it.
-type replyInput struct {
-	actions.ReplyInput
 }
