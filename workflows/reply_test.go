@@ -124,7 +124,9 @@ func scores(rr []RankedReply) []float64 {
 
 func TestReviewTone(t *testing.T) {
 	checker := tone.Default()
-	texts := func(field, stage, text string) []BuyerText { return []BuyerText{{Field: field, Stage: stage, Text: text}} }
+	texts := func(field, stage, text string) []BuyerText {
+		return []BuyerText{{Field: field, Stage: stage, Text: text}}
+	}
 
 	t.Run("WarnsAndFlagsReviewTiedRemedy", func(t *testing.T) {
 		r, err := ReviewTone(checker, "taobao", texts("remedy.note", tone.StageRemedyOffer, "买家改好评后返现20元"), true)
