@@ -33,6 +33,10 @@ const (
 	// EventApprovalRequested is not a ledger event: it names the webhook
 	// message that tells supervisors a remedy waits for them.
 	EventApprovalRequested EventKind = "approval_requested"
+	// EventFlagged marks a case for audit; payload {"reason", "field",
+	// "rules"}. Reason FlagReviewTiedRemedy is recorded when a text of the
+	// case ties a remedy to a review; the audit queue selects on it.
+	EventFlagged EventKind = "flagged"
 )
 
 // NewEvent is an event to append; the store gives it its sequence, actor,

@@ -127,6 +127,24 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/handovers", signedIn, w.HandoverPages.Inbox, false},
 		{http.MethodPost, "/handovers/:id/ack", signedIn, w.HandoverPages.Ack, false},
 
+		// Reply library and tone.
+		{http.MethodGet, "/api/v1/replies", signedIn, a.Replies.List, false},
+		{http.MethodPost, "/api/v1/replies", signedIn, a.Replies.Create, false},
+		{http.MethodGet, "/api/v1/replies/:id", signedIn, a.Replies.Get, false},
+		{http.MethodPatch, "/api/v1/replies/:id", signedIn, a.Replies.Patch, false},
+		{http.MethodDelete, "/api/v1/replies/:id", signedIn, a.Replies.Delete, false},
+		{http.MethodPost, "/api/v1/replies/:id/approval", supervisor, a.Replies.Approve, false},
+		{http.MethodPost, "/api/v1/replies/:id/uses", signedIn, a.Replies.Use, false},
+		{http.MethodPost, "/api/v1/tone/check", signedIn, a.Tone.Check, false},
+		{http.MethodGet, "/api/v1/tone/rules", admin, a.Tone.Rules, false},
+		{http.MethodPost, "/api/v1/tone/rules", admin, a.Tone.CreateRule, false},
+		{http.MethodPatch, "/api/v1/tone/rules/:id", admin, a.Tone.PatchRule, false},
+		{http.MethodDelete, "/api/v1/tone/rules/:id", admin, a.Tone.DeleteRule, false},
+		{http.MethodGet, "/replies", signedIn, w.Replies.Page, false},
+		{http.MethodPost, "/replies", signedIn, w.Replies.Create, false},
+		{http.MethodPost, "/replies/:id/approval", supervisor, w.Replies.Approve, false},
+		{http.MethodPost, "/replies/:id/delete", signedIn, w.Replies.Delete, false},
+
 		// The web workspace: pages and their forms, under the same access
 		// levels. A visitor is sent to /login instead of a 401.
 		{http.MethodGet, "/static/:name", public, w.UI.Static, false},

@@ -74,13 +74,17 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	people := store.NewPeople(db, o.access)
 	inbox := store.NewNotifications(db)
 	handovers := actions.NewHandovers(caseStore, policy)
+	toneCheck := actions.NewTone(store.NewToneRules(db))
+	replyStore := store.NewReplies(db)
+	replies := actions.NewReplies(replyStore, caseStore, toneCheck)
 	catalogue, err := i18n.New()
 	if err != nil {
 		return nil, err
 	}
 	base := cfg.BaseURL.String()
 	ops := actions.NewCases(caseStore, policy, actions.Desk{Audit: workflows.DefaultAuditPolicy(), Location: cfg.Location,
-		Words: catalogue, CaseURL: func(id int64) string { return base + "/cases/" + strconv.FormatInt(id, 10) }})
+		Words: catalogue, CaseURL: func(id int64) string { return base + "/cases/" + strconv.FormatInt(id, 10) }},
+		toneCheck, replyStore)
 	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
 	s.metrics = newMetrics(db.DB)
 	s.gate = auth.New(people, cfg, log)
@@ -91,9 +95,9 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	}
 	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy})
+		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy}, ui.Templates(), ui.Static(), catalogue)
+		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}

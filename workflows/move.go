@@ -39,6 +39,9 @@ type Move struct {
 	CloseReason       cases.CloseReason `json:"close_reason,omitempty"`
 	Note              string            `json:"note,omitempty"` // optional note of an early close
 	ReopenReason      string            `json:"reopen_reason,omitempty"`
+	// ReplyID names the library reply the move's buyer text was written
+	// from, so that the use is counted (payload "reply_used").
+	ReplyID *int64 `json:"reply_id,omitempty"`
 }
 
 // RemedyInput is a remedy as a client sends it. The money is embedded so that
@@ -47,6 +50,10 @@ type Move struct {
 type RemedyInput struct {
 	Type cases.RemedyType `json:"type"`
 	cases.MoneyInput
+	// Note is the remedy offer as sent to the buyer; optional.
+	Note string `json:"note,omitempty"`
+	// ReplyID names the library reply the note was written from.
+	ReplyID *int64 `json:"reply_id,omitempty"`
 }
 
 // OutcomeInput is an outcome as a client sends it. BuyerSatisfied is a

@@ -74,12 +74,24 @@ func ProposeRemedy(c cases.Case, in RemedyInput, f Facts, p Policy) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
+	note, err := cleanText("remedy.note", in.Note)
+	if err != nil {
+		return Result{}, err
+	}
 	needs, why := p.Remedy.RemedyNeedsApproval(c, rem.Amount, f.Remedies, f.Now)
 	out := cloneCase(c)
 	out.Remedy = &rem
 	out.UpdatedAt = f.Now
 	return Result{Case: out, Events: []cases.NewEvent{{
 		Kind:    cases.EventRemedyProposed,
-		Payload: map[string]any{"remedy": remedyPayload(rem), "needs_approval": needs, "limit": why},
+		Payload: map[string]any{"remedy": withNote(remedyPayload(rem), note), "needs_approval": needs, "limit": why},
 	}}}, nil
+}
+
+// withNote adds the offer's note, when there is one, to a remedy's payload.
+func withNote(p map[string]any, note string) map[string]any {
+	if note != "" {
+		p["note"] = note
+	}
+	return p
 }

@@ -179,8 +179,12 @@ func (s *step) remedy() error {
 		return &cases.Error{Code: cases.Invalid, Field: "remedy", Message: msg,
 			Extra: map[string]any{"needs_approval": true, "limit": why}}
 	}
+	note, err := cleanText("remedy.note", in.Note)
+	if err != nil {
+		return err
+	}
 	s.c.Remedy = &rem
-	s.payload["remedy"] = remedyPayload(rem)
+	s.payload["remedy"] = withNote(remedyPayload(rem), note)
 	s.payload["needs_approval"] = needs
 	return nil
 }

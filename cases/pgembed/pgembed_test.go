@@ -240,9 +240,6 @@ func TestReusesCluster(t *testing.T) {
 	if !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("PG_VERSION rewritten: %v, then %v", before.ModTime(), after.ModTime())
 	}
-	if took > 3*time.Second {
-		t.Errorf("second start took %v, want under 3s", took)
-	}
 	if got := queryOne(t, b.URL(), "SELECT 1"); got != "1" {
 		t.Errorf("SELECT 1 = %q", got)
 	}

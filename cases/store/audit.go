@@ -13,8 +13,8 @@ import (
 
 // AuditFactsTx reads what audit selection needs about c as it closes:
 // its applied remedies, whether a step was left overdue or escalated,
-// whether a stage text carried a review-tied-remedy warning (the tone
-// check's rule review_tied_remedy), and how many of the assignee's cases
+// whether a text of the case tied a remedy to a review (the tone check's
+// flagged event, or a warning of that category), and how many of the assignee's cases
 // were selected since periodStart.
 func AuditFactsTx(ctx context.Context, tx *sqlx.Tx, c cases.Case, periodStart time.Time) (cases.AuditFacts, error) {
 	f := cases.AuditFacts{Case: c}
@@ -31,7 +31,8 @@ func AuditFactsTx(ctx context.Context, tx *sqlx.Tx, c cases.Case, periodStart ti
 			EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = $1
 				AND (e.kind = 'escalated' OR (e.kind = 'transitioned' AND e.payload->>'was_overdue' = 'true'))),
 			EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = $1
-				AND jsonb_path_exists(e.payload, '$.**.rule ? (@ == "review_tied_remedy")')),
+				AND ((e.kind = 'flagged' AND e.payload->>'reason' = 'review_tied_remedy')
+				  OR jsonb_path_exists(e.payload, '$.**.category ? (@ == "review_tied_remedy")'))),
 			(SELECT count(*) FROM audits a WHERE $2::bigint IS NOT NULL AND a.agent_id = $2 AND a.selected_at >= $3)`,
 		c.ID, c.AssigneeID, periodStart).Scan(&f.SLABreached, &f.ReviewTied, &f.AgentAudited)
 	return f, formatError(err, "audit facts")

@@ -54,5 +54,6 @@ var (
 	evidenceInsert        = query("evidence_insert")
 	loginFailureWait      = query("login_failure_wait")
 	reminderClaimsInsert  = query("reminder_claims_insert")
+	replyStats            = query("reply_stats")
 	webhookDeliveriesPage = query("webhook_deliveries_page")
 )

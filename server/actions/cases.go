@@ -21,9 +21,11 @@ import (
 
 // Cases are the operations on cases.
 type Cases struct {
-	store  *store.Store
-	policy workflows.Policy
-	desk   Desk
+	store   *store.Store
+	policy  workflows.Policy
+	desk    Desk
+	tone    *Tone
+	replies *store.Replies
 }
 
 // Words is the translation catalogue notices are written with.
@@ -41,12 +43,14 @@ type Desk struct {
 	CaseURL  func(id int64) string
 }
 
-// NewCases returns the case operations on store under policy.
-func NewCases(store *store.Store, policy workflows.Policy, desk Desk) *Cases {
+// NewCases returns the case operations on store under policy, with the
+// supervisor's desk configured by desk. Texts sent to buyers are checked
+// by tone; texts written from a reply of replies count as its uses.
+func NewCases(store *store.Store, policy workflows.Policy, desk Desk, tone *Tone, replies *store.Replies) *Cases {
 	if desk.Location == nil {
 		desk.Location = time.UTC
 	}
-	return &Cases{store: store, policy: policy, desk: desk}
+	return &Cases{store: store, policy: policy, desk: desk, tone: tone, replies: replies}
 }
 
 // Create validates a new case and creates it, due by the policy's deadline
@@ -106,9 +110,20 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 	if err := cases.CheckText("body", body, cases.MaxLongText, true); err != nil {
 		return cases.Event{}, err
 	}
+	checker, err := a.tone.Checker(ctx)
+	if err != nil {
+		return cases.Event{}, err
+	}
 	_, evs, err := a.store.ChangeEvents(ctx, id, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
 		event := cases.NewEvent{Kind: cases.EventCommented, Payload: map[string]any{"body": body}}
-		return cases.Change{Case: cur, Events: []cases.NewEvent{event}, KeepVersion: true}, nil
+		// A comment is not sent to the buyer: it is never refused, but a
+		// remedy tied to a review in it flags the case all the same.
+		review, err := workflows.ReviewComment(checker, cur.Platform, body)
+		if err != nil {
+			return cases.Change{}, err
+		}
+		evs := review.Record([]cases.NewEvent{event}, event.Payload)
+		return cases.Change{Case: cur, Events: evs, KeepVersion: true}, nil
 	})
 	if err != nil {
 		return cases.Event{}, err
@@ -143,4 +158,52 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, charset string) (cases.
 func (a *Cases) facts(f cases.Facts) workflows.Facts {
 	return workflows.Facts{Now: f.Now, ActorID: f.Actor.ID, HasAbuseEvidence: f.HasAbuseEvidence,
 		Calendar: a.policy.Calendar(f.Shop)}
+}
+
+// sentToBuyer prepares the check of a write's texts sent to the buyer:
+// the tone check against the current rules (warnings stored on the event
+// as "tone_warnings"; a rule whose severity is block on the case's
+// platform refuses the write; a remedy tied to a review adds a "flagged"
+// event), and the reply the text came from, which must be approved
+// (recorded as "reply_used", which counts the use).
+func (a *Cases) sentToBuyer(ctx context.Context, replyID *int64) (func(cases.Case, []cases.NewEvent) ([]cases.NewEvent, error), error) {
+	checker, err := a.tone.Checker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if replyID != nil {
+		r, err := a.replies.Get(ctx, *replyID)
+		switch {
+		case cases.ErrorCode(err) == cases.NotFound || (err == nil && r.ArchivedAt != nil):
+			return nil, cases.FieldError("reply_id", "reply %d does not exist", *replyID)
+		case err != nil:
+			return nil, err
+		case r.Status != cases.ReplyApproved:
+			return nil, cases.FieldError("reply_id", "reply %d is not approved yet; a supervisor approves proposed replies", *replyID)
+		}
+	}
+	return func(cur cases.Case, evs []cases.NewEvent) ([]cases.NewEvent, error) {
+		if len(evs) == 0 {
+			return evs, nil
+		}
+		payload := evs[0].Payload
+		texts := workflows.BuyerTexts(payload)
+		review, err := workflows.ReviewTone(checker, cur.Platform, texts, true)
+		if err != nil {
+			return nil, err
+		}
+		if replyID != nil {
+			field := ""
+			if len(texts) > 0 {
+				field = texts[0].Field
+			} else if _, ok := payload["account"]; ok {
+				field = "account" // a listen reply: what was asked of the buyer
+			}
+			if field == "" {
+				return nil, cases.FieldError("reply_id", "this write records no text a reply could have written")
+			}
+			payload["reply_used"] = map[string]any{"reply_id": *replyID, "field": field}
+		}
+		return review.Record(evs, payload), nil
+	}, nil
 }

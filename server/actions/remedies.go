@@ -48,10 +48,23 @@ func (a *Cases) changeWithRemedies(ctx context.Context, tx *sqlx.Tx, id int64, v
 // it); closing puts the case in the audit queue when the sampling rules
 // select it.
 func (a *Cases) Transition(ctx context.Context, id int64, version *int64, m workflows.Move) (cases.Case, error) {
+	replyID := m.ReplyID
+	if replyID == nil && m.Remedy != nil {
+		replyID = m.Remedy.ReplyID
+	}
+	check, err := a.sentToBuyer(ctx, replyID)
+	if err != nil {
+		return cases.Case{}, err
+	}
 	var out cases.Case
-	err := a.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = a.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		cur, updated, evs, wf, err := a.changeWithRemedies(ctx, tx, id, version, func(c cases.Case, f workflows.Facts) (workflows.Result, error) {
-			return workflows.Transition(c, m, f, a.policy)
+			res, err := workflows.Transition(c, m, f, a.policy)
+			if err != nil {
+				return res, err
+			}
+			res.Events, err = check(c, res.Events)
+			return res, err
 		})
 		if err != nil {
 			return err
@@ -67,7 +80,7 @@ func (a *Cases) afterMove(ctx context.Context, tx *sqlx.Tx, cur, updated cases.C
 	if len(evs) == 0 {
 		return nil
 	}
-	ev := evs[len(evs)-1]
+	ev := evs[0] // the move's own event; a tone flag may follow it
 	if cur.State == cases.StateRemedy && updated.State != cases.StateRemedy {
 		if updated.State == cases.StateFollowUp && updated.Remedy != nil {
 			actor := ev.ActorID
@@ -99,16 +112,25 @@ func (a *Cases) selectForAudit(ctx context.Context, tx *sqlx.Tx, c cases.Case, n
 // remedy. One that needs approval waits in the approvals queue, with a
 // deadline of its own, and the supervisors are told (inbox and webhooks).
 func (a *Cases) ProposeRemedy(ctx context.Context, id int64, version *int64, in workflows.RemedyInput) (cases.Case, error) {
+	check, err := a.sentToBuyer(ctx, in.ReplyID)
+	if err != nil {
+		return cases.Case{}, err
+	}
 	var out cases.Case
-	err := a.store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = a.store.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, updated, evs, _, err := a.changeWithRemedies(ctx, tx, id, version, func(c cases.Case, f workflows.Facts) (workflows.Result, error) {
-			return workflows.ProposeRemedy(c, in, f, a.policy)
+			res, err := workflows.ProposeRemedy(c, in, f, a.policy)
+			if err != nil {
+				return res, err
+			}
+			res.Events, err = check(c, res.Events)
+			return res, err
 		})
 		if err != nil {
 			return err
 		}
 		out = updated
-		ev := evs[len(evs)-1]
+		ev := evs[0] // the move's own event; a tone flag may follow it
 		var p struct {
 			Needs bool   `json:"needs_approval"`
 			Limit string `json:"limit"`
@@ -180,7 +202,7 @@ func (a *Cases) DecideRemedy(ctx context.Context, id int64, version *int64, d wo
 		if open == nil {
 			return nil
 		}
-		ev := evs[len(evs)-1]
+		ev := evs[0] // the move's own event; a tone flag may follow it
 		status, key := cases.RemedyApproved, "approval.notice.approved"
 		if d.Decline {
 			status, key = cases.RemedyDeclined, "approval.notice.declined"

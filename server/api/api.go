@@ -28,6 +28,8 @@ type Deps struct {
 	Gate      *auth.Gate
 	Sender    *webhook.Sender
 	Policy    workflows.Policy
+	Replies   *actions.Replies
+	Tone      *actions.Tone
 }
 
 // deps is Deps under the short names the handlers use.
@@ -44,6 +46,8 @@ type deps struct {
 	handovers *actions.Handovers
 	sender    *webhook.Sender
 	policy    workflows.Policy
+	replies   *actions.Replies
+	tone      *actions.Tone
 }
 
 // API is the JSON surface, one handler group per resource.
@@ -55,6 +59,8 @@ type API struct {
 	Webhooks      *Webhooks
 	Desk          *Desk
 	Handovers     *Handovers
+	Replies       *Replies
+	Tone          *Tone
 	Docs          *Docs
 }
 
@@ -77,13 +83,20 @@ type Notifications struct{ *deps }
 // Webhooks handles the admins' webhook targets and their deliveries.
 type Webhooks struct{ *deps }
 
+// Replies handles the team's reply library.
+type Replies struct{ *deps }
+
+// Tone handles the tone check and (admins) its rules.
+type Tone struct{ *deps }
+
 // Docs serves the API's own description.
 type Docs struct{}
 
 // New returns the API over d.
 func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
-		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers}
+		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
-		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd}, Docs: &Docs{}}
+		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd},
+		Replies: &Replies{dd}, Tone: &Tone{dd}, Docs: &Docs{}}
 }

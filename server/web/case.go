@@ -28,6 +28,7 @@ type caseView struct {
 	Remedy      *remedyView
 	Chat        *chatPreview
 	UploadKinds []option
+	Flags       []string // reasons the case is flagged for audit
 	forms       map[string]*formState
 }
 
@@ -148,6 +149,9 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 		cv.Chat = &chatPreview{Transcript: cases.ParseChat(f.Get("text"))}
 	}
 	cv.Timeline = h.timeline(v, events, dir)
+	if cv.Flags, err = h.store.Flags(ctx, id); err != nil {
+		return err
+	}
 	v.D = cv
 	return h.render(c, status, "case", v)
 }

@@ -96,12 +96,13 @@ func (h *CasePages) Remedy(c echo.Context) error {
 	}
 	version, err := formVersion(values)
 	if err == nil {
-		in := workflows.RemedyInput{Type: cases.RemedyType(values.Get("remedy.type")),
+		in := workflows.RemedyInput{Type: cases.RemedyType(values.Get("remedy.type")), Note: values.Get("remedy.note"),
+			ReplyID:    formReplyID(values.Get("reply_id")),
 			MoneyInput: cases.MoneyInput{Amount: values.Get("remedy.amount"), Currency: strings.ToUpper(strings.TrimSpace(values.Get("remedy.currency")))}}
 		_, err = h.ops.ProposeRemedy(c.Request().Context(), id, version, in)
 	}
 	if err != nil {
-		return h.refuse(c, id, "remedy", values, []string{"remedy.type", "remedy.amount", "remedy.currency"}, err)
+		return h.refuse(c, id, "remedy", values, []string{"remedy.type", "remedy.amount", "remedy.currency", "remedy.note"}, err)
 	}
 	return redirect(c, caseURL(id, "remedy_proposed"))
 }

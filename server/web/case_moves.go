@@ -2,10 +2,12 @@ package web
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"redress/cases"
 	"redress/workflows"
+	"redress/workflows/tone"
 )
 
 // stepView is one state of the protocol's stepper.
@@ -54,6 +56,12 @@ type fieldView struct {
 	Fixed                 string // the label of a value the move fixes
 	InputMode             string
 	Err                   *fieldErr
+	// ToneStage, when set, has the page check the text's tone as it is
+	// typed (POST /api/v1/tone/check); ReplyStage offers the library's
+	// replies of that stage for insertion with / or ::.
+	ToneStage  string
+	ReplyStage cases.State
+	ReplyID    string
 }
 
 // moves builds the forms of the moves NextMoves offers; the posted form,
@@ -89,6 +97,10 @@ func (h *CasePages) stageInputs(v *view, c cases.Case, mv moveView, spec workflo
 		f := fieldView{Name: name, ID: mv.ID + "-" + strings.ReplaceAll(name, ".", "-"), Type: typ,
 			Label: h.t(v, "stage."+name), Help: h.t(v, "need."+name), Value: val(name, def), Required: required}
 		f.Err = mv.Form.Err(name)
+		f.ToneStage, f.ReplyStage = textStages(name)
+		if f.ReplyStage != "" {
+			f.ReplyID = val("reply_id", "")
+		}
 		return f
 	}
 	switch name {
@@ -114,7 +126,9 @@ func (h *CasePages) stageInputs(v *view, c cases.Case, mv moveView, spec workflo
 		a := field("remedy.amount", "text", amount)
 		a.InputMode = "decimal"
 		cur := field("remedy.currency", "text", currency)
-		return []fieldView{t, a, cur}
+		note := field("remedy.note", "textarea", "")
+		note.Required = false
+		return []fieldView{t, a, cur, note}
 	case "outcome":
 		sat := field("outcome.buyer_satisfied", "select", "")
 		sat.Options = []option{{Value: "", Label: h.t(v, "form.choose")},
@@ -130,6 +144,25 @@ func (h *CasePages) stageInputs(v *view, c cases.Case, mv moveView, spec workflo
 		return []fieldView{f}
 	}
 	return []fieldView{field(name, "textarea", "")}
+}
+
+// textStages are the tone stage and the reply stage of a stage text:
+// the texts sent to the buyer are tone-checked; those and the buyer's
+// account can be written from the library.
+func textStages(field string) (string, cases.State) {
+	switch field {
+	case "first_response":
+		return tone.StageFirstResponse, cases.StateRespond
+	case "account":
+		return "", cases.StateListen
+	case "apology":
+		return tone.StageApology, cases.StateApologise
+	case "remedy.note":
+		return tone.StageRemedyOffer, cases.StateRemedy
+	case "outcome.note":
+		return tone.StageFollowUp, cases.StateFollowUp
+	}
+	return "", ""
 }
 
 // firstErr is the first error among names.
@@ -167,9 +200,10 @@ func moveFromForm(f map[string][]string) workflows.Move {
 		CloseReason:       cases.CloseReason(get("close_reason")),
 		Note:              get("note"),
 		ReopenReason:      get("reopen_reason"),
+		ReplyID:           formReplyID(get("reply_id")),
 	}
 	if _, ok := f["remedy.type"]; ok {
-		m.Remedy = &workflows.RemedyInput{Type: cases.RemedyType(get("remedy.type")),
+		m.Remedy = &workflows.RemedyInput{Type: cases.RemedyType(get("remedy.type")), Note: get("remedy.note"),
 			MoneyInput: cases.MoneyInput{Amount: get("remedy.amount"), Currency: strings.ToUpper(strings.TrimSpace(get("remedy.currency")))}}
 	}
 	if _, ok := f["outcome.review"]; ok {
@@ -185,4 +219,14 @@ func moveFromForm(f map[string][]string) workflows.Move {
 		m.Outcome = o
 	}
 	return m
+}
+
+// formReplyID reads the hidden reply_id a form carries when its text was
+// inserted from the library; anything but an id is no reply.
+func formReplyID(s string) *int64 {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return nil
+	}
+	return &n
 }

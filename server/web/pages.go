@@ -40,6 +40,7 @@ var pageFiles = map[string][]string{
 	"users":         {"users.html"},
 	"handover":      {"handover.html"},
 	"handovers":     {"handovers.html"},
+	"replies":       {"replies.html"},
 	"error":         {"error.html"},
 }
 
@@ -58,6 +59,8 @@ type Deps struct {
 	Policy  workflows.Policy
 	// Handovers are the shift handover's operations.
 	Handovers *actions.Handovers
+	Replies   *actions.Replies
+	Tone      *actions.Tone
 }
 
 // UI is the parsed workspace — every page's template in every language,
@@ -78,6 +81,8 @@ type UI struct {
 	policy workflows.Policy
 	// handovers are the shift handover's operations.
 	handovers *actions.Handovers
+	replies   *actions.Replies
+	tone      *actions.Tone
 }
 
 // Web is the workspace's handlers, one group per page or form family.
@@ -91,6 +96,7 @@ type Web struct {
 	Import        *Import
 	Users         *Users
 	HandoverPages *HandoverPages
+	Replies       *Replies
 }
 
 // HandoverPages handles the end-of-shift page and the handovers inbox.
@@ -117,6 +123,9 @@ type Import struct{ *UI }
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
+// Replies handles the reply library's page.
+type Replies struct{ *UI }
+
 // New parses the workspace from templates and static files, with the
 // words of tr, failing on the first one that is missing or broken.
 func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
@@ -125,9 +134,10 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 		return nil, err
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
-	ui.ops, ui.gate, ui.policy, ui.handovers = d.Actions, d.Gate, d.Policy, d.Handovers
+	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
-		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui}}, nil
+		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},
+		Replies: &Replies{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first
@@ -206,6 +216,13 @@ func (w *UI) funcs(lang cases.Language) template.FuncMap {
 				return ""
 			}
 			return strings.Repeat("★", *r) + strings.Repeat("☆", 5-*r)
+		},
+		// pct writes a rate as a whole percentage.
+		"pct": func(r *float64) string {
+			if r == nil {
+				return ""
+			}
+			return fmt.Sprintf("%.0f%%", *r*100)
 		},
 		"rating": func(r *int) int {
 			if r == nil {

@@ -82,7 +82,7 @@ func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
 func flashes() []string {
 	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
 		"remedy_proposed", "remedy_approved", "user_created", "user_deactivated", "user_reactivated",
-		"read", "all_read", "language", "handed", "acknowledged"}
+		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed"}
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
@@ -147,6 +147,12 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 // errorMessage says in the user's language what a refusal is about: what
 // the field needs when it is a stage field, else the kind of problem.
 func (h *UI) errorMessage(v *view, de *cases.Error) string {
+	if _, ok := de.Extra["tone_warnings"]; ok {
+		return h.t(v, "tone.blocked")
+	}
+	if _, ok := de.Extra["unfilled_variables"]; ok {
+		return h.t(v, "reply.unfilled")
+	}
 	if de.Code == cases.Invalid && de.Field != "" {
 		if key := "need." + de.Field; h.tr.Has(key) {
 			if de.Field == "remedy" && de.Extra["needs_approval"] == true {
@@ -231,7 +237,7 @@ func eventKinds() []cases.EventKind {
 	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
 		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
 		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventHandoverAcknowledged, cases.EventAudited,
-		cases.EventRemedyDeclined, cases.EventVerdictDisputed}
+		cases.EventRemedyDeclined, cases.EventVerdictDisputed, cases.EventFlagged}
 }
 
 // moveKinds lists the protocol's moves, for their translations.
@@ -245,7 +251,7 @@ func moveKinds() []workflows.MoveKind {
 // what it needs (need.<name>).
 func stageFields() []string {
 	return []string{"first_response", "account", "root_cause", "skip_apology_reason", "apology",
-		"remedy", "remedy.type", "remedy.amount", "remedy.currency", "reason",
+		"remedy", "remedy.type", "remedy.amount", "remedy.currency", "remedy.note", "reason",
 		"outcome", "outcome.buyer_satisfied", "outcome.review", "outcome.note",
 		"close_reason", "note", "reopen_reason"}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"redress/cases"
+	"redress/workflows/tone"
 )
 
 // dynamicKeys is the one allow-list of keys that code builds at run time
@@ -58,6 +59,11 @@ func dynamicKeys() map[string][]string {
 		// "users." + input: server/web_users.go (userInputs); the page's other
 		// users.* keys are written out and found by the scan.
 		"users": {"email", "display_name", "role", "language", "time_zone", "password"},
+		// "replies.field." + input: server/web_replies.go (replyInputs).
+		"replies.field": {"stage", "kind", "lang", "title", "body"},
+		// te "tone.severity" and te "flag" in templates.
+		"tone.severity": tone.Severities(),
+		"flag":          {cases.FlagReviewTiedRemedy},
 	}
 }
 

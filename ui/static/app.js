@@ -1,7 +1,7 @@
 // Redress: progressive enhancement of server-rendered pages. Every flow
 // works without this file; it adds keyboard shortcuts, drag and drop of
 // evidence files, a live preview of pasted chat excerpts and a fresh
-// unread count. It never builds HTML from strings: text goes in through
+// unread count, the tone check while typing and reply insertion. It never builds HTML from strings: text goes in through
 // textContent, so nothing a buyer wrote can become markup.
 (function () {
   "use strict";
@@ -133,6 +133,177 @@
       }, 250);
     });
   }
+
+  // Texts sent to buyers: the tone check runs as the agent types
+  // (debounced), and a reply from the team's library is inserted by
+  // typing / or :: and a few letters, choosing with the arrow keys and
+  // Enter. The server fills the reply's variables from the case; one it
+  // cannot fill stays written {name}, is named under the field and is
+  // selected, and saving refuses it until it is replaced.
+  var page = document.body.dataset;
+  var article = document.querySelector("article.case");
+  var caseInfo = article ? article.dataset : {};
+  function postJSON(url, data) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": page.csrf || "" },
+      body: JSON.stringify(data)
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+  function renderWarnings(list, warnings) {
+    list.textContent = "";
+    warnings.forEach(function (w) {
+      var li = document.createElement("li");
+      li.className = "tone-" + w.severity;
+      li.dataset.rule = w.rule;
+      li.dataset.category = w.category;
+      var sev = document.createElement("strong");
+      sev.textContent = page["tTone" + w.severity.charAt(0).toUpperCase() + w.severity.slice(1)] || w.severity;
+      li.appendChild(sev);
+      li.appendChild(document.createTextNode(" “" + w.match + "” — " + w.message));
+      if (w.suggestion) {
+        var sug = document.createElement("span");
+        sug.className = "suggestion";
+        sug.textContent = " " + (page.tToneSuggest || "") + " " + w.suggestion;
+        li.appendChild(sug);
+      }
+      list.appendChild(li);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-tone-stage]"), function (ta) {
+    var list = document.getElementById(ta.id + "-tone");
+    if (!list) return;
+    var timer = null, seq = 0;
+    var check = function () {
+      var n = ++seq;
+      if (!ta.value.trim()) { list.textContent = ""; return; }
+      postJSON("/api/v1/tone/check", { text: ta.value, stage: ta.dataset.toneStage, platform: caseInfo.platform || "", lang: page.lang || "" })
+        .then(function (res) { if (res && n === seq) renderWarnings(list, res.warnings); })
+        .catch(function () {});
+    };
+    ta.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
+    if (ta.value.trim()) check();
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-reply-stage]"), function (ta) {
+    if (!caseInfo.case) return;
+    var hidden = ta.form.querySelector('input[data-reply-for="' + ta.id + '"]');
+    var box = document.createElement("ul");
+    box.className = "reply-picker";
+    box.id = ta.id + "-replies";
+    box.setAttribute("role", "listbox");
+    box.hidden = true;
+    var note = document.createElement("p");
+    note.className = "reply-note";
+    note.id = ta.id + "-reply-note";
+    note.setAttribute("role", "status");
+    var hint = document.createElement("small");
+    hint.className = "help reply-hint";
+    hint.textContent = page.tReplyHint || "";
+    ta.parentNode.insertBefore(hint, ta.nextSibling);
+    ta.parentNode.insertBefore(note, ta.nextSibling);
+    ta.parentNode.insertBefore(box, ta.nextSibling);
+    ta.setAttribute("aria-autocomplete", "list");
+    ta.setAttribute("aria-controls", box.id);
+    var items = [], active = -1, trigger = null, seq = 0;
+
+    function findTrigger() {
+      var pos = ta.selectionStart;
+      var m = /(^|\s)(\/|::)([^\s\/:]{0,20})$/.exec(ta.value.slice(0, pos));
+      if (!m) return null;
+      return { start: pos - m[2].length - m[3].length, end: pos, query: m[3] };
+    }
+    function close() {
+      box.hidden = true;
+      box.textContent = "";
+      items = [];
+      active = -1;
+      ta.removeAttribute("aria-activedescendant");
+    }
+    function highlight(i) {
+      if (!items.length) return;
+      active = (i + items.length) % items.length;
+      Array.prototype.forEach.call(box.children, function (li, k) {
+        li.setAttribute("aria-selected", k === active ? "true" : "false");
+        li.classList.toggle("active", k === active);
+      });
+      ta.setAttribute("aria-activedescendant", box.children[active].id);
+    }
+    function show(list) {
+      box.textContent = "";
+      items = list;
+      if (!list.length) {
+        var none = document.createElement("li");
+        none.className = "none";
+        none.textContent = page.tReplyNone || "";
+        box.appendChild(none);
+      }
+      list.forEach(function (r, k) {
+        var li = document.createElement("li");
+        li.id = box.id + "-" + r.id;
+        li.setAttribute("role", "option");
+        li.dataset.reply = String(r.id);
+        var title = document.createElement("strong");
+        title.textContent = r.title;
+        var body = document.createElement("span");
+        body.textContent = " " + r.body;
+        li.appendChild(title);
+        li.appendChild(body);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(k); });
+        box.appendChild(li);
+      });
+      box.hidden = false;
+      if (list.length) highlight(0);
+    }
+    function choose(k) {
+      var r = items[k], at = trigger;
+      if (!r || !at) return;
+      close();
+      postJSON("/api/v1/replies/" + r.id + "/uses", { case_id: Number(caseInfo.case) }).then(function (res) {
+        if (!res) return;
+        ta.value = ta.value.slice(0, at.start) + res.text + ta.value.slice(at.end);
+        if (hidden) hidden.value = String(r.id);
+        var caret = at.start + res.text.length;
+        note.textContent = "";
+        if (res.missing.length) {
+          note.textContent = (page.tReplyMissing || "") + " {" + res.missing.join("}, {") + "}";
+          var first = ta.value.indexOf("{" + res.missing[0] + "}", at.start);
+          ta.focus();
+          ta.setSelectionRange(first, first + res.missing[0].length + 2);
+        } else {
+          ta.focus();
+          ta.setSelectionRange(caret, caret);
+        }
+        trigger = null;
+        ta.dispatchEvent(new Event("input", { bubbles: true }));
+      }).catch(function () {});
+    }
+    ta.addEventListener("input", function () {
+      if (hidden && !ta.value.trim()) hidden.value = "";
+      trigger = findTrigger();
+      if (!trigger) { close(); return; }
+      var n = ++seq;
+      var q = "/api/v1/replies?stage=" + encodeURIComponent(ta.dataset.replyStage) +
+        "&kind=" + encodeURIComponent(caseInfo.kind || "") + "&q=" + encodeURIComponent(trigger.query);
+      fetch(q, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (res) { if (res && n === seq && trigger) show(res.items.slice(0, 8)); })
+        .catch(function () {});
+    });
+    ta.addEventListener("keydown", function (e) {
+      if (box.hidden) return;
+      switch (e.key) {
+        case "ArrowDown": e.preventDefault(); highlight(active + 1); break;
+        case "ArrowUp": e.preventDefault(); highlight(active - 1); break;
+        case "Enter":
+          if (active >= 0) { e.preventDefault(); choose(active); }
+          break;
+        case "Escape": e.preventDefault(); close(); break;
+      }
+    });
+    ta.addEventListener("blur", function () { setTimeout(close, 150); });
+  });
 
   // The unread count in the header stays fresh while a page is open.
   var badge = document.getElementById("unread");
