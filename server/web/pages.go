@@ -38,6 +38,7 @@ var pageFiles = map[string][]string{
 	"notifications": {"notifications.html"},
 	"import":        {"import.html"},
 	"users":         {"users.html"},
+	"desk":          {"desk.html"},
 	"error":         {"error.html"},
 }
 
@@ -84,6 +85,7 @@ type Web struct {
 	Notifications *Notifications
 	Import        *Import
 	Users         *Users
+	Desk          *Desk
 }
 
 // Sessions handles sign-in, sign-out and the language switch.
@@ -104,6 +106,9 @@ type Notifications struct{ *UI }
 // Import handles the CSV import page.
 type Import struct{ *UI }
 
+// Desk handles the supervisor's desk: the approvals and audit queues.
+type Desk struct{ *UI }
+
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
@@ -117,7 +122,7 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
 	ui.ops, ui.gate, ui.policy = d.Actions, d.Gate, d.Policy
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
-		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}}, nil
+		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, Desk: &Desk{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first

@@ -56,6 +56,13 @@ func dynamicKeys() map[string][]string {
 		// "users." + input: server/web_users.go (userInputs); the page's other
 		// users.* keys are written out and found by the scan.
 		"users": {"email", "display_name", "role", "language", "time_zone", "password"},
+		// The supervisor's desk: te "audit_reason", "audit_status",
+		// "verdict_kind", "remedy_status" in templates and server/web/desk.go
+		// (their values: server/web/i18n.go's enumKeys).
+		"audit_reason":  strs(cases.AuditReasons()),
+		"audit_status":  nil,
+		"verdict_kind":  nil,
+		"remedy_status": nil,
 	}
 }
 

@@ -1,0 +1,169 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"redress/cases"
+	"redress/cases/store"
+)
+
+// callerFor is an API client acting as u, who also uses the pages.
+func (e *env) callerFor(u cases.User) caller {
+	e.t.Helper()
+	tok, err := e.people.CreateToken(cases.WithActor(context.Background(), u.Actor()), "tests")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return caller{e: e, user: u, token: tok.Token}
+}
+
+// errorAt reports whether the page shows a field error inside the
+// element whose data-field is field, within the form id.
+func errorAt(body, formID, field string) bool {
+	re := regexp.MustCompile(`(?s)id="` + regexp.QuoteMeta(formID) + `".*?data-field="` + regexp.QuoteMeta(field) + `">.*?</div>`)
+	m := re.FindString(body)
+	return strings.Contains(m, "field-error")
+}
+
+func (e *env) remedyOf(id int64) *cases.Remedy {
+	e.t.Helper()
+	c, err := store.New(e.db).Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c.Remedy
+}
+
+func TestDeskPage(t *testing.T) {
+	e := newEnv(t)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	agent := e.callerFor(agentUser)
+	_, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	_, zhLead := e.signedIn(cases.RoleSupervisor, cases.LanguageChinese)
+
+	prior := newDeskCase(t, agent, "89.00", "老李")
+	prior.move(remedy("partial_refund", "20.00"), 200)
+	costly := newDeskCase(t, agent, "59.90", "老李")
+	costly.propose("refund", "120.00")
+	cid := strconv.FormatInt(costly.id, 10)
+
+	t.Run("AgentsHaveNoDesk", func(t *testing.T) {
+		wantHTML(t, e.page(agentB, "GET", "/desk", nil), http.StatusForbidden)
+		if strings.Contains(e.page(agentB, "GET", "/", nil).Body.String(), `href="/desk"`) {
+			t.Error("the header offers the desk to an agent")
+		}
+	})
+	t.Run("ApprovalsWithTheCaseFacts", func(t *testing.T) {
+		body := wantHTML(t, e.page(lead, "GET", "/desk", nil), http.StatusOK, `id="nav-desk"`, `id="approval-`+cid+`"`,
+			"Full refund 120.00 CNY", "1 other cases with remedies", "20.00 CNY", `name="remedy_id"`, `name="from" value="desk"`)
+		if !strings.Contains(body, `<dd class="evidence-count">0</dd>`) {
+			t.Error("no evidence count")
+		}
+		wantHTML(t, e.page(zhLead, "GET", "/desk", nil), http.StatusOK, "待审批的补救方案", "全额退款 120.00 CNY")
+	})
+	t.Run("DeclineWithoutACommentIsRefusedAtTheComment", func(t *testing.T) {
+		before := e.events(costly.id)
+		rec := e.page(lead, "POST", "/cases/"+cid+"/approvals", url.Values{"decision": {"decline"}, "comment": {"  "},
+			"from": {"desk"}, "version": {strconv.FormatInt(costly.get().Version, 10)}})
+		body := wantHTML(t, rec, http.StatusUnprocessableEntity, "A decline needs a comment")
+		if !errorAt(body, "decide-"+cid, "comment") {
+			t.Error("the refusal is not next to the comment")
+		}
+		if e.events(costly.id) != before || e.remedyOf(costly.id) == nil {
+			t.Fatal("a refused decline changed the case")
+		}
+		rec = e.page(zhLead, "POST", "/cases/"+cid+"/approvals", url.Values{"decision": {"decline"},
+			"from": {"desk"}, "version": {strconv.FormatInt(costly.get().Version, 10)}})
+		wantHTML(t, rec, http.StatusUnprocessableEntity, "驳回需要填写说明")
+		rec = e.page(lead, "POST", "/cases/"+cid+"/approvals", url.Values{"decision": {"maybe"}, "comment": {"x"},
+			"from": {"desk"}, "version": {strconv.FormatInt(costly.get().Version, 10)}})
+		wantHTML(t, rec, http.StatusUnprocessableEntity)
+		if e.events(costly.id) != before {
+			t.Fatal("an unknown decision changed the case")
+		}
+	})
+	t.Run("DeclineWithACommentTellsTheAgent", func(t *testing.T) {
+		rec := e.page(lead, "POST", "/cases/"+cid+"/approvals", url.Values{"decision": {"decline"}, "comment": {"先补发，不要全额退款"},
+			"from": {"desk"}, "version": {strconv.FormatInt(costly.get().Version, 10)}})
+		wantRedirect(t, rec, "/desk?done=remedy_declined")
+		if e.remedyOf(costly.id) != nil {
+			t.Fatal("the declined remedy is still on the case")
+		}
+		if n := noticesOf(t, agent, "declined"); len(n) != 1 || !strings.Contains(n[0].Message, "先补发") {
+			t.Fatalf("agent's notices %+v", n)
+		}
+		wantHTML(t, e.page(lead, "GET", "/desk?done=remedy_declined", nil), http.StatusOK, "No remedy waits for approval.")
+		// The agent reads the decline and its comment in the case's remedies.
+		wantHTML(t, e.page(agentB, "GET", "/cases/"+cid, nil), http.StatusOK, `data-status="declined"`, "先补发，不要全额退款")
+	})
+	t.Run("ApproveOnTheCasePageWithAStaleRemedyIsRefused", func(t *testing.T) {
+		costly.propose("reship", "70.00")
+		page := wantHTML(t, e.page(lead, "GET", "/cases/"+cid, nil), http.StatusOK, `id="decide-`+cid+`"`, "Decline")
+		m := regexp.MustCompile(`name="remedy_id" value="(\d+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the case page's decision form does not name the remedy")
+		}
+		stale, _ := strconv.Atoi(m[1])
+		rec := e.page(lead, "POST", "/cases/"+cid+"/approvals", url.Values{"remedy_id": {strconv.Itoa(stale - 1)},
+			"version": {strconv.FormatInt(costly.get().Version, 10)}})
+		wantHTML(t, rec, http.StatusConflict, "the remedy changed since it was proposed")
+		if r := e.remedyOf(costly.id); r == nil || r.ApprovedBy != nil {
+			t.Fatalf("a stale approval changed the remedy: %+v", r)
+		}
+		rec = e.page(lead, "POST", "/cases/"+cid+"/approvals", url.Values{"remedy_id": {m[1]}, "decision": {"approve"},
+			"version": {strconv.FormatInt(costly.get().Version, 10)}})
+		wantRedirect(t, rec, "/cases/"+cid+"?done=remedy_approved")
+		if r := e.remedyOf(costly.id); r == nil || r.ApprovedBy == nil {
+			t.Fatalf("not approved: %+v", r)
+		}
+	})
+
+	t.Run("AuditQueueShowsReasonsAndFilters", func(t *testing.T) {
+		costly.move(map[string]any{"to": "follow_up"}, 200)
+		costly.close()
+		body := wantHTML(t, e.page(lead, "GET", "/desk", nil), http.StatusOK, `href="/cases/`+cid+`/audit"`)
+		if !strings.Contains(body, `<span class="tag">`) {
+			t.Error("the audit queue shows no reasons")
+		}
+		for _, q := range []string{"?reason=reopened", "?shop=nowhere", fmt.Sprintf("?agent=%d", lead0(t, e))} {
+			if strings.Contains(wantHTML(t, e.page(lead, "GET", "/desk"+q, nil), http.StatusOK), `/cases/`+cid+`/audit"`) {
+				t.Errorf("filter %s keeps the case", q)
+			}
+		}
+		for _, q := range []string{"?reason=" + url.QueryEscape(string(mustReason(t, e, costly.id))), "?shop=" + url.QueryEscape("杯具旗舰店"),
+			fmt.Sprintf("?agent=%d", agentUser.ID)} {
+			wantHTML(t, e.page(lead, "GET", "/desk"+q, nil), http.StatusOK, `/cases/`+cid+`/audit"`)
+		}
+		body = wantHTML(t, e.page(lead, "GET", "/desk?reason=whim", nil), http.StatusUnprocessableEntity)
+		if !regexp.MustCompile(`(?s)id="f-reason".*?field-error`).MatchString(body) {
+			t.Error("a bad reason is not refused at the reason")
+		}
+		body = wantHTML(t, e.page(lead, "GET", "/desk?agent=bob", nil), http.StatusBadRequest, "Choose an agent from the list.")
+		if !regexp.MustCompile(`(?s)id="f-agent".*?field-error`).MatchString(body) {
+			t.Error("a bad agent is not refused at the agent")
+		}
+	})
+}
+
+// lead0 is a user id no case is assigned to.
+func lead0(t *testing.T, e *env) int64 {
+	t.Helper()
+	return e.addUser(cases.RoleAgent).ID
+}
+
+// mustReason is the first reason the case's audit was selected for.
+func mustReason(t *testing.T, e *env, caseID int64) cases.AuditReason {
+	t.Helper()
+	audits, err := store.New(e.db).Audits(context.Background(), caseID)
+	if err != nil || len(audits) == 0 {
+		t.Fatalf("audits of case %d: %v %v", caseID, audits, err)
+	}
+	return audits[0].Reasons[0]
+}
