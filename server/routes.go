@@ -133,6 +133,8 @@ func (s *Server) routes() []route {
 		// remedies, audits and verdicts, disputes, the remedy policy.
 		{http.MethodGet, "/desk", supervisor, w.Desk.Page, false},
 		{http.MethodPost, "/cases/:id/approvals", supervisor, w.CasePages.Decide, false},
+		{http.MethodGet, "/cases/:id/audit", supervisor, w.CasePages.Audit, false},
+		{http.MethodPost, "/cases/:id/verdicts", supervisor, w.CasePages.Verdict, false},
 		{http.MethodPost, "/verdicts/:id/dispute", signedIn, w.CasePages.Dispute, false},
 
 		{http.MethodGet, "/notifications", signedIn, w.Notifications.Page, false},

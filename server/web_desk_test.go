@@ -167,3 +167,121 @@ func mustReason(t *testing.T, e *env, caseID int64) cases.AuditReason {
 	}
 	return audits[0].Reasons[0]
 }
+
+// scoreForm is a scorecard as the audit page posts it: every item 2 but
+// those given.
+func scoreForm(verdict, comment string, over map[string]string) url.Values {
+	f := url.Values{"verdict": {verdict}, "comment": {comment}}
+	for _, k := range []string{"answered_fast", "listened", "apologised", "remedy_proportionate", "followed_up",
+		"no_review_tied_remedy", "no_false_admission"} {
+		f.Set("score."+k, "2")
+	}
+	for k, v := range over {
+		if v == "" {
+			f.Del("score." + k)
+		} else {
+			f.Set("score."+k, v)
+		}
+	}
+	return f
+}
+
+func TestAuditPage(t *testing.T) {
+	e := newEnv(t)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	agent := e.callerFor(agentUser)
+	supUser, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	sup := e.callerFor(supUser)
+	_, zhLead := e.signedIn(cases.RoleSupervisor, cases.LanguageChinese)
+
+	d := newDeskCase(t, agent, "900.00", "大客户")
+	id := strconv.FormatInt(d.id, 10)
+	wantRedirect(t, e.page(agentB, "POST", "/cases/"+id+"/evidence", url.Values{"text": {"[10:01] 大客户：杯子碎了\n[10:02] 客服：非常抱歉"}}),
+		"/cases/"+id+"?done=evidence_added#evidence")
+	t.Run("OpenCaseCannotBeJudged", func(t *testing.T) {
+		wantHTML(t, e.page(lead, "GET", "/cases/"+id+"/audit", nil), http.StatusOK, "a verdict judges a closed case")
+		before := e.events(d.id)
+		wantHTML(t, e.page(lead, "POST", "/cases/"+id+"/verdicts", scoreForm("approved", "", nil)), http.StatusConflict, "is open")
+		if e.events(d.id) != before {
+			t.Fatal("a verdict on an open case changed it")
+		}
+	})
+	d.propose("refund", "300.00")
+	if rec := sup.call(http.MethodPost, d.path+"/approvals", nil); rec.Code != 200 {
+		t.Fatalf("approve: %d %s", rec.Code, rec.Body)
+	}
+	d.move(map[string]any{"to": "follow_up"}, 200)
+	d.close()
+
+	t.Run("TimelineEvidenceAndScorecardSideBySide", func(t *testing.T) {
+		body := wantHTML(t, e.page(lead, "GET", "/cases/"+id+"/audit", nil), http.StatusOK,
+			`id="verdict-form"`, `<span class="seq">#1</span>`, `<th scope="row">大客户</th>`, "非常抱歉",
+			`name="score.remedy_proportionate" value="0"`, "costly remedy", "300.00 CNY")
+		if !strings.Contains(body, `data-item="no_review_tied_remedy"`) || !strings.Contains(body, "critical") {
+			t.Error("the scorecard lacks its critical items")
+		}
+		wantHTML(t, e.page(zhLead, "GET", "/cases/"+id+"/audit", nil), http.StatusOK, "评分表", "提交审核结论", "补救金额高")
+		wantHTML(t, e.page(agentB, "GET", "/cases/"+id+"/audit", nil), http.StatusForbidden)
+		wantHTML(t, e.page(agentB, "POST", "/cases/"+id+"/verdicts", scoreForm("approved", "", nil)), http.StatusForbidden)
+	})
+	t.Run("BadScorecardsAreRefusedAtTheirField", func(t *testing.T) {
+		before := e.events(d.id)
+		for _, tc := range []struct {
+			name   string
+			form   url.Values
+			status int
+			field  string
+			says   string
+		}{
+			{"NoVerdict", scoreForm("", "", nil), 422, "verdict", "Choose approved or rework"},
+			{"ItemNotScored", scoreForm("approved", "", map[string]string{"listened": ""}), 422, "scores.answered_fast", ""},
+			{"ScoreNotANumber", scoreForm("approved", "", map[string]string{"listened": "x"}), 400, "scores.listened", "Score this item"},
+			{"ScoreOutOfRange", scoreForm("approved", "", map[string]string{"listened": "3"}), 422, "scores.listened", "Score this item"},
+			{"CriticalFailNeedsRework", scoreForm("approved", "", map[string]string{"no_review_tied_remedy": "0"}), 422, "verdict", "a failed critical item means rework"},
+			{"ReworkWithoutComment", scoreForm("rework", " ", map[string]string{"followed_up": "0"}), 422, "comment", "a rework needs one"},
+			{"CitesAMissingEvent", scoreForm("approved", "see #999", nil), 422, "comment", "cites event #999"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body := wantHTML(t, e.page(lead, "POST", "/cases/"+id+"/verdicts", tc.form), tc.status, tc.says)
+				if tc.field == "scores.answered_fast" {
+					tc.field = "scores.listened" // the item left out
+				}
+				if !regexp.MustCompile(`(?s)data-field="` + regexp.QuoteMeta(tc.field) + `">.*?field-error`).MatchString(body) {
+					t.Errorf("the refusal is not at %s", tc.field)
+				}
+				if tc.form.Get("comment") != "" && !strings.Contains(body, tc.form.Get("comment")) && strings.TrimSpace(tc.form.Get("comment")) != "" {
+					t.Error("the comment typed is lost")
+				}
+			})
+		}
+		if e.events(d.id) != before {
+			t.Fatal("a refused verdict changed the case")
+		}
+	})
+	t.Run("ReworkReopensAndTheAgentSeesWhatToFix", func(t *testing.T) {
+		rec := e.page(lead, "POST", "/cases/"+id+"/verdicts", scoreForm("rework", "退款过高，见 #5", map[string]string{"remedy_proportionate": "0", "followed_up": "na"}))
+		wantRedirect(t, rec, "/cases/"+id+"?done=verdict_given#verdicts")
+		if c := d.get(); c.State != cases.StateListen {
+			t.Fatalf("after rework the case is in %s", c.State)
+		}
+		body := wantHTML(t, e.page(agentB, "GET", "/cases/"+id, nil), http.StatusOK, `data-verdict="rework"`, "What must be fixed:",
+			"Remedy proportionate", "退款过高，见 #5", `action="/verdicts/`)
+		if strings.Contains(body, `href="/cases/`+id+`/audit"`) {
+			t.Error("an agent is offered the audit")
+		}
+		vid := regexp.MustCompile(`action="/verdicts/(\d+)/dispute"`).FindStringSubmatch(body)[1]
+		before := e.events(d.id)
+		rec = e.page(agentB, "POST", "/verdicts/"+vid+"/dispute", url.Values{"case_id": {id}, "comment": {"  "}})
+		body = wantHTML(t, rec, http.StatusUnprocessableEntity, "A dispute needs a comment")
+		if !errorAt(body, "dispute-"+vid, "comment") {
+			t.Error("the refusal is not next to the dispute's comment")
+		}
+		if e.events(d.id) != before {
+			t.Fatal("a refused dispute changed the case")
+		}
+		wantHTML(t, e.page(lead, "POST", "/verdicts/"+vid+"/dispute", url.Values{"case_id": {id}, "comment": {"不是我的"}}), http.StatusForbidden)
+		wantRedirect(t, e.page(agentB, "POST", "/verdicts/"+vid+"/dispute", url.Values{"case_id": {id}, "comment": {"补偿已获主管批准"}}),
+			"/cases/"+id+"?done=verdict_disputed#verdicts")
+		wantHTML(t, e.page(agentB, "GET", "/cases/"+id, nil), http.StatusOK, "Disputed", "补偿已获主管批准")
+	})
+}

@@ -39,6 +39,7 @@ var pageFiles = map[string][]string{
 	"import":        {"import.html"},
 	"users":         {"users.html"},
 	"desk":          {"desk.html"},
+	"audit":         {"audit.html"},
 	"error":         {"error.html"},
 }
 
