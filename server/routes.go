@@ -136,6 +136,10 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/cases/:id/audit", supervisor, w.CasePages.Audit, false},
 		{http.MethodPost, "/cases/:id/verdicts", supervisor, w.CasePages.Verdict, false},
 		{http.MethodPost, "/verdicts/:id/dispute", signedIn, w.CasePages.Dispute, false},
+		{http.MethodGet, "/desk/policy", admin, w.Desk.Policy, false},
+		{http.MethodPost, "/desk/policy/limits", admin, w.Desk.SaveLimits, false},
+		{http.MethodPost, "/desk/policy/rates", admin, w.Desk.SaveRate, false},
+		{http.MethodPost, "/desk/policy/checklist", admin, w.Desk.SaveChecklistItem, false},
 
 		{http.MethodGet, "/notifications", signedIn, w.Notifications.Page, false},
 		{http.MethodPost, "/notifications/read-all", signedIn, w.Notifications.ReadAll, false},

@@ -285,3 +285,76 @@ func TestAuditPage(t *testing.T) {
 		wantHTML(t, e.page(agentB, "GET", "/cases/"+id, nil), http.StatusOK, "Disputed", "补偿已获主管批准")
 	})
 }
+
+func TestPolicyPage(t *testing.T) {
+	e := newEnv(t)
+	_, admin := e.signedIn(cases.RoleAdmin, cases.LanguageEnglish)
+	_, zhAdmin := e.signedIn(cases.RoleAdmin, cases.LanguageChinese)
+	_, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	policy := func() int {
+		var n int
+		if err := e.db.Get(&n, `SELECT (SELECT count(*) FROM remedy_policies) + (SELECT count(*) FROM exchange_rates) +
+			(SELECT count(*) FROM audit_checklist)`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	wantHTML(t, e.page(lead, "GET", "/desk/policy", nil), http.StatusForbidden)
+	wantHTML(t, e.page(lead, "POST", "/desk/policy/limits", url.Values{"currency": {"CNY"}}), http.StatusForbidden)
+	wantHTML(t, e.page(admin, "GET", "/desk/policy", nil), http.StatusOK, `id="limits-form"`, `id="checklist-table"`, "no_review_tied_remedy")
+	wantHTML(t, e.page(admin, "GET", "/desk", nil), http.StatusOK, `href="/desk/policy"`)
+
+	before := policy()
+	for _, tc := range []struct {
+		name, path, form string
+		values     url.Values
+		status     int
+		field      string
+		says       string
+	}{
+		{"PercentNotANumber", "/desk/policy/limits", "limits-form", url.Values{"currency": {"CNY"}, "max_order_percent": {"lots"}, "case_limit": {"500"}}, 400, "max_order_percent", "A whole number of percent"},
+		{"PercentOutOfRange", "/desk/policy/limits", "limits-form", url.Values{"currency": {"CNY"}, "max_order_percent": {"0"}, "case_limit": {"500"}}, 422, "max_order_percent", "A whole number of percent"},
+		{"UnknownCurrency", "/desk/policy/limits", "limits-form", url.Values{"currency": {"XXY"}, "max_order_percent": {"100"}, "case_limit": {"500"}}, 422, "currency", "A currency code"},
+		{"BadCaseLimit", "/desk/policy/limits", "limits-form", url.Values{"currency": {"CNY"}, "max_order_percent": {"100"}, "case_limit": {"5.001"}}, 422, "case_limit", "An amount in the currency"},
+		{"RateToItself", "/desk/policy/rates", "rates-form", url.Values{"currency": {"CNY"}, "to_currency": {"CNY"}, "rate": {"1"}}, 422, "to_currency", "Another currency code"},
+		{"NegativeRate", "/desk/policy/rates", "rates-form", url.Values{"currency": {"USD"}, "to_currency": {"CNY"}, "rate": {"-7"}}, 422, "rate", "A positive decimal"},
+		{"BadKey", "/desk/policy/checklist", "checklist-form", url.Values{"key": {"Cited Rules"}, "label_en": {"x"}, "label_zh": {"x"}, "weight": {"1"}}, 422, "key", "Lower-case letters"},
+		{"NoChineseLabel", "/desk/policy/checklist", "checklist-form", url.Values{"key": {"cited_rules"}, "label_en": {"Cited rules"}, "weight": {"1"}}, 422, "label_zh", "Chinese label"},
+		{"WeightZero", "/desk/policy/checklist", "checklist-form", url.Values{"key": {"cited_rules"}, "label_en": {"x"}, "label_zh": {"x"}, "weight": {"0"}}, 422, "weight", "from 1 to 100"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := wantHTML(t, e.page(admin, "POST", tc.path, tc.values), tc.status, tc.says)
+			if !errorAt(body, tc.form, tc.field) {
+				t.Errorf("the refusal is not next to %s", tc.field)
+			}
+		})
+	}
+	wantHTML(t, e.page(zhAdmin, "POST", "/desk/policy/rates", url.Values{"currency": {"USD"}, "to_currency": {"CNY"}, "rate": {"x"}}),
+		http.StatusUnprocessableEntity, "请填写正数")
+	if policy() != before {
+		t.Fatal("a refused form changed the policy")
+	}
+
+	wantRedirect(t, e.page(admin, "POST", "/desk/policy/limits", url.Values{"shop": {"杯具旗舰店"}, "currency": {"cny"},
+		"max_order_percent": {"80"}, "case_limit": {"300.00"}, "buyer_limit": {"400.00"}, "buyer_window_days": {"60"}}), "/desk/policy?done=policy_saved")
+	wantRedirect(t, e.page(admin, "POST", "/desk/policy/rates", url.Values{"currency": {"usd"}, "to_currency": {"CNY"}, "rate": {"7.10"}}),
+		"/desk/policy?done=rate_saved")
+	wantRedirect(t, e.page(admin, "POST", "/desk/policy/checklist", url.Values{"key": {"cited_rules"}, "label_en": {"Cited the platform's rules"},
+		"label_zh": {"引用平台规则"}, "weight": {"3"}, "critical": {"on"}, "active": {"on"}}), "/desk/policy?done=checklist_saved#checklist")
+	body := wantHTML(t, e.page(admin, "GET", "/desk/policy?item=cited_rules", nil), http.StatusOK, `data-shop="杯具旗舰店"`, "80%", "300.00",
+		"1 USD = 7.10", `data-item="cited_rules"`, `value="引用平台规则"`)
+	if !strings.Contains(body, `id="checklist-critical" name="critical" checked`) {
+		t.Error("the edit form does not show the item as critical")
+	}
+	limits, err := store.New(e.db).RemedyLimits(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved bool
+	for _, l := range limits {
+		saved = saved || (l.Shop == "杯具旗舰店" && l.MaxOrderPercent == 80 && l.BuyerWindowDays == 60 && l.BuyerLimit != nil)
+	}
+	if !saved {
+		t.Fatalf("limits %+v", limits)
+	}
+}

@@ -40,6 +40,7 @@ var pageFiles = map[string][]string{
 	"users":         {"users.html"},
 	"desk":          {"desk.html"},
 	"audit":         {"audit.html"},
+	"policy":        {"policy.html"},
 	"error":         {"error.html"},
 }
 
