@@ -307,10 +307,10 @@ func TestPolicyPage(t *testing.T) {
 	before := policy()
 	for _, tc := range []struct {
 		name, path, form string
-		values     url.Values
-		status     int
-		field      string
-		says       string
+		values           url.Values
+		status           int
+		field            string
+		says             string
 	}{
 		{"PercentNotANumber", "/desk/policy/limits", "limits-form", url.Values{"currency": {"CNY"}, "max_order_percent": {"lots"}, "case_limit": {"500"}}, 400, "max_order_percent", "A whole number of percent"},
 		{"PercentOutOfRange", "/desk/policy/limits", "limits-form", url.Values{"currency": {"CNY"}, "max_order_percent": {"0"}, "case_limit": {"500"}}, 422, "max_order_percent", "A whole number of percent"},
