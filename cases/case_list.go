@@ -25,10 +25,13 @@ type Filter struct {
 	Platform   Platform
 	Shop       string
 	Overdue    bool
-	Q          string
-	Sort       string
-	Limit      int
-	Cursor     string
+	// PendingApproval, when set, keeps only the cases whose remedy waits
+	// for a supervisor (true) or only the others (false).
+	PendingApproval *bool
+	Q               string
+	Sort            string
+	Limit           int
+	Cursor          string
 }
 
 // Page is one page of a keyset-paginated list.

@@ -404,3 +404,41 @@ func TestAuditQueueAndVerdicts(t *testing.T) {
 		}
 	})
 }
+
+func TestListPendingApproval(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	waiting := newDeskCase(t, agent, "59.90", "小王")
+	waiting.propose("refund", "120.00")
+	within := newDeskCase(t, agent, "59.90", "小李")
+	within.propose("coupon", "5.00")
+	ids := func(query string) []int64 {
+		t.Helper()
+		rec := agent.call(http.MethodGet, "/api/v1/cases"+query, nil)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
+		}
+		var out []int64
+		for _, c := range decodeAs[cases.Page[cases.Case]](t, rec).Items {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	if got := ids("?pending_approval=true"); len(got) != 1 || got[0] != waiting.id {
+		t.Fatalf("pending_approval=true lists %v, want only %d", got, waiting.id)
+	}
+	if got := ids("?pending_approval=false"); len(got) != 1 || got[0] != within.id {
+		t.Fatalf("pending_approval=false lists %v, want only %d", got, within.id)
+	}
+	if got := ids("?pending_approval=true&state=closed"); len(got) != 0 {
+		t.Fatalf("pending_approval with state=closed lists %v", got)
+	}
+	wantProblem(t, agent.call(http.MethodGet, "/api/v1/cases?pending_approval=maybe", nil), 400, "pending_approval")
+	sup := e.caller(cases.RoleSupervisor)
+	if rec := sup.call(http.MethodPost, waiting.path+"/approvals", nil); rec.Code != 200 {
+		t.Fatalf("approve: %d %s", rec.Code, rec.Body)
+	}
+	if got := ids("?pending_approval=true"); len(got) != 0 {
+		t.Fatalf("an approved remedy still pends: %v", got)
+	}
+}

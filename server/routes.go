@@ -161,9 +161,21 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/cases/:id/assignment", signedIn, w.CasePages.Assign, false},
 		{http.MethodPost, "/cases/:id/comments", signedIn, w.CasePages.Comment, false},
 		{http.MethodPost, "/cases/:id/remedy", signedIn, w.CasePages.Remedy, false},
-		{http.MethodPost, "/cases/:id/approvals", supervisor, w.CasePages.Approve, false},
 		{http.MethodPost, "/cases/:id/evidence", signedIn, w.CasePages.AddEvidence, streamed},
 		{http.MethodPost, "/evidence/:id/void", supervisor, w.CasePages.Void, false},
+
+		// Supervisor's desk: the approvals and audit queues, decisions on
+		// remedies, audits and verdicts, disputes, the remedy policy.
+		{http.MethodGet, "/desk", supervisor, w.Desk.Page, false},
+		{http.MethodPost, "/cases/:id/approvals", supervisor, w.CasePages.Decide, false},
+		{http.MethodGet, "/cases/:id/audit", supervisor, w.CasePages.Audit, false},
+		{http.MethodPost, "/cases/:id/verdicts", supervisor, w.CasePages.Verdict, false},
+		{http.MethodPost, "/verdicts/:id/dispute", signedIn, w.CasePages.Dispute, false},
+		{http.MethodGet, "/desk/policy", admin, w.Desk.Policy, false},
+		{http.MethodPost, "/desk/policy/limits", admin, w.Desk.SaveLimits, false},
+		{http.MethodPost, "/desk/policy/rates", admin, w.Desk.SaveRate, false},
+		{http.MethodPost, "/desk/policy/checklist", admin, w.Desk.SaveChecklistItem, false},
+
 		{http.MethodGet, "/notifications", signedIn, w.Notifications.Page, false},
 		{http.MethodPost, "/notifications/read-all", signedIn, w.Notifications.ReadAll, false},
 		{http.MethodPost, "/notifications/:id/read", signedIn, w.Notifications.Read, false},

@@ -485,6 +485,7 @@ func TestBrowserEveryPageInBothLanguages(t *testing.T) {
 		{"queue", "/"}, {"unassigned", "/?scope=unassigned"}, {"all-cases", "/cases"}, {"new-case", "/cases/new"},
 		{"case", "/cases/1"}, {"notifications", "/notifications"}, {"import", "/import"}, {"users", "/users"},
 		{"replies", "/replies"},
+		{"desk", "/desk"}, {"audit", "/cases/1/audit"}, {"policy", "/desk/policy"},
 		{"not-found", "/cases/999999"},
 	}
 	for _, lang := range []string{"en", "zh-CN"} {

@@ -78,6 +78,13 @@ func (s *Store) List(ctx context.Context, f cases.Filter) (cases.Page[cases.Case
 		where = append(where, "c.state <> 'closed' AND c.due_at < now()")
 		onlyOpen = true
 	}
+	if f.PendingApproval != nil {
+		pending := "EXISTS (SELECT 1 FROM remedies r WHERE r.case_id = c.id AND r.status = 'pending')"
+		if !*f.PendingApproval {
+			pending = "NOT " + pending
+		}
+		where = append(where, pending)
+	}
 	if q := SearchQuery(f.Q); q != "" {
 		where = append(where, "c.search @@ to_tsquery('simple', "+arg(q)+")")
 	}

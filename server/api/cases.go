@@ -106,6 +106,13 @@ func (h *Cases) filter(c echo.Context) (cases.Filter, error) {
 		}
 		f.Overdue = b
 	}
+	if p := q.Get("pending_approval"); p != "" {
+		b, err := strconv.ParseBool(p)
+		if err != nil {
+			return f, &cases.Error{Code: cases.Malformed, Field: "pending_approval", Message: "pending_approval must be true or false"}
+		}
+		f.PendingApproval = &b
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {

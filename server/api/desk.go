@@ -3,12 +3,12 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/server/actions"
 	"redress/server/request"
 	"redress/workflows"
 )
@@ -119,51 +119,11 @@ func (h *Desk) SaveRemedyPolicy(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := remedyLimit(in)
-	if err != nil {
-		return err
-	}
-	actor, err := cases.RequireActor(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	saved, err := h.store.SaveRemedyLimit(c.Request().Context(), l, actor.ID)
+	saved, err := h.ops.SaveRemedyLimit(c.Request().Context(), actions.RemedyLimitInput(in))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, saved)
-}
-
-func remedyLimit(in remedyLimitBody) (cases.RemedyLimit, error) {
-	l := cases.RemedyLimit{Shop: strings.TrimSpace(in.Shop), Currency: in.Currency, MaxOrderPercent: in.MaxOrderPercent,
-		BuyerWindowDays: in.BuyerWindowDays}
-	if err := cases.CheckText("shop", l.Shop, 200, false); err != nil {
-		return l, err
-	}
-	if _, err := cases.CurrencyScale(in.Currency); err != nil {
-		return l, cases.FieldError("currency", "%v", err)
-	}
-	if l.MaxOrderPercent < 1 || l.MaxOrderPercent > 10000 {
-		return l, cases.FieldError("max_order_percent", "must be from 1 to 10000, not %d", l.MaxOrderPercent)
-	}
-	if l.BuyerWindowDays == 0 {
-		l.BuyerWindowDays = 30
-	}
-	if l.BuyerWindowDays < 1 || l.BuyerWindowDays > 366 {
-		return l, cases.FieldError("buyer_window_days", "must be from 1 to 366, not %d", l.BuyerWindowDays)
-	}
-	var err error
-	if l.CaseLimit, err = cases.ParseMoney("case_limit", in.CaseLimit, in.Currency); err != nil {
-		return l, cases.FieldError("case_limit", "%s", strings.TrimPrefix(err.Error(), "case_limit.amount: "))
-	}
-	if in.BuyerLimit != nil {
-		m, err := cases.ParseMoney("buyer_limit", *in.BuyerLimit, in.Currency)
-		if err != nil {
-			return l, cases.FieldError("buyer_limit", "%s", strings.TrimPrefix(err.Error(), "buyer_limit.amount: "))
-		}
-		l.BuyerLimit = &m
-	}
-	return l, nil
 }
 
 // SaveExchangeRate handles POST /api/v1/exchange-rates (admins):
@@ -177,26 +137,8 @@ func (h *Desk) SaveExchangeRate(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	for field, cur := range map[string]string{"currency": in.Currency, "to_currency": in.ToCurrency} {
-		if _, err := cases.CurrencyScale(cur); err != nil {
-			return cases.FieldError(field, "%v", err)
-		}
-	}
-	if in.Currency == in.ToCurrency {
-		return cases.FieldError("to_currency", "a rate converts between two different currencies")
-	}
-	if r, err := strconv.ParseFloat(in.Rate, 64); err != nil || r < 0 || strings.ContainsAny(in.Rate, "eE+-") {
-		return cases.FieldError("rate", "rate must be a positive decimal such as \"7.10\" (or \"0\" to remove it), not %q", in.Rate)
-	}
-	actor, err := cases.RequireActor(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	if err := h.store.SaveExchangeRate(c.Request().Context(), cases.ExchangeRate{Currency: in.Currency,
-		ToCurrency: in.ToCurrency, Rate: in.Rate}, actor.ID); err != nil {
-		return err
-	}
-	rates, err := h.store.ExchangeRates(c.Request().Context())
+	rates, err := h.ops.SaveExchangeRate(c.Request().Context(), cases.ExchangeRate{Currency: in.Currency,
+		ToCurrency: in.ToCurrency, Rate: in.Rate})
 	if err != nil {
 		return err
 	}
@@ -246,37 +188,11 @@ func (h *Desk) SaveChecklistItem(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	in.LabelEN, in.LabelZH = strings.TrimSpace(in.LabelEN), strings.TrimSpace(in.LabelZH)
-	switch {
-	case !checklistKey(in.Key):
-		return cases.FieldError("key", "key must be lower-case letters and underscores, up to 40, not %q", in.Key)
-	case in.LabelEN == "" || in.LabelZH == "":
-		return cases.FieldError("label_en", "an item needs a label in English (label_en) and in Chinese (label_zh)")
-	case in.Weight < 1 || in.Weight > 100:
-		return cases.FieldError("weight", "weight must be from 1 to 100, not %d", in.Weight)
-	}
-	for field, v := range map[string]string{"label_en": in.LabelEN, "label_zh": in.LabelZH} {
-		if err := cases.CheckText(field, v, 200, false); err != nil {
-			return err
-		}
-	}
-	saved, err := h.store.SaveChecklistItem(c.Request().Context(), in)
+	saved, err := h.ops.SaveChecklistItem(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, saved)
-}
-
-func checklistKey(k string) bool {
-	if k == "" || len(k) > 40 || k[0] < 'a' || k[0] > 'z' {
-		return false
-	}
-	for _, r := range k {
-		if (r < 'a' || r > 'z') && r != '_' {
-			return false
-		}
-	}
-	return true
 }
 
 // GiveVerdict handles POST /api/v1/cases/{id}/verdicts.

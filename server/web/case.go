@@ -28,8 +28,18 @@ type caseView struct {
 	Remedy      *remedyView
 	Chat        *chatPreview
 	UploadKinds []option
-	Flags       []string // reasons the case is flagged for audit
+	Flags       []string      // reasons the case is flagged for audit
+	Remedies    []remedyRow   // every remedy the case was offered
+	Spent       []cases.Money // what the applied ones cost
+	Verdicts    []verdictView
 	forms       map[string]*formState
+}
+
+// remedyRow is one remedy of a case's history.
+type remedyRow struct {
+	cases.RemedyRecord
+	ProposedByName string
+	DecidedByName  string
 }
 
 // Form returns the posted form of that name, or an empty one.
@@ -44,6 +54,7 @@ func (cv *caseView) Form(name string) *formState {
 // waits for a supervisor.
 type remedyView struct {
 	Remedy        cases.Remedy
+	RemedyID      int64 // the open remedy's id, for the decision form
 	NeedsApproval bool
 	Approved      bool
 	ApprovedBy    string
@@ -88,6 +99,10 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	if err != nil {
 		return err
 	}
+	hist, err := h.ops.RemedyHistory(ctx, id)
+	if err != nil {
+		return err
+	}
 	v.Title = cs.Ref + " · " + h.t(v, "case.title")
 	actor := v.User.Actor()
 	cv := &caseView{Case: cs, Assignee: dir.name(cs.AssigneeID), CanAct: actor.CanActOn(cs.AssigneeID),
@@ -118,7 +133,10 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 		rv := &remedyView{}
 		if r := cs.Remedy; r != nil {
 			rv.Remedy = *r
-			rv.NeedsApproval, _ = h.policy.Remedy.NeedsApproval(cs.OrderValue, r.Amount)
+			if open := workflows.OpenRemedy(hist.Items); open != nil {
+				rv.RemedyID = open.ID
+				rv.NeedsApproval = open.Status == cases.RemedyPending || open.NeedsApproval
+			}
 			rv.Approved = r.ApprovedBy != nil
 			rv.ApprovedBy = dir.name(r.ApprovedBy)
 		}
@@ -147,6 +165,13 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	}
 	if f := cv.forms["chat"]; f != nil && strings.TrimSpace(f.Get("text")) != "" {
 		cv.Chat = &chatPreview{Transcript: cases.ParseChat(f.Get("text"))}
+	}
+	for _, r := range hist.Items {
+		cv.Remedies = append(cv.Remedies, remedyRow{RemedyRecord: r, ProposedByName: dir.name(r.ProposedBy), DecidedByName: dir.name(r.DecidedBy)})
+	}
+	cv.Spent = hist.Total
+	if cv.Verdicts, err = h.verdicts(c, v, cs, dir, cv.forms); err != nil {
+		return err
 	}
 	cv.Timeline = h.timeline(v, events, dir)
 	if cv.Flags, err = h.store.Flags(ctx, id); err != nil {

@@ -107,20 +107,68 @@ func (h *CasePages) Remedy(c echo.Context) error {
 	return redirect(c, caseURL(id, "remedy_proposed"))
 }
 
-// Approve handles POST /cases/{id}/approvals (supervisors).
-func (h *CasePages) Approve(c echo.Context) error {
+// Decide handles POST /cases/{id}/approvals (supervisors): approve the
+// remedy that waits on the case, or (decision=decline) decline it with a
+// comment for the agent. remedy_id names the remedy the supervisor saw: one
+// that changed meanwhile is refused. The form is on the case page and on
+// the desk (from=desk), and a refusal shows it again where it was sent.
+func (h *CasePages) Decide(c echo.Context) error {
 	id, values, err := caseForm(c)
 	if err != nil {
 		return err
 	}
 	version, err := formVersion(values)
+	d := workflows.Decision{Comment: values.Get("comment")}
+	switch values.Get("decision") {
+	case "", "approve":
+	case "decline":
+		d.Decline = true
+	default:
+		err = cases.FieldError("decision", "%q is not a decision; use approve or decline", values.Get("decision"))
+	}
+	if r := values.Get("remedy_id"); err == nil && r != "" {
+		if d.RemedyID, err = strconv.ParseInt(r, 10, 64); err != nil || d.RemedyID <= 0 {
+			err = &cases.Error{Code: cases.Malformed, Field: "remedy_id", Message: "remedy_id must be a remedy's id"}
+		}
+	}
 	if err == nil {
-		_, err = h.ops.ApproveRemedy(c.Request().Context(), id, version)
+		_, err = h.ops.DecideRemedy(c.Request().Context(), id, version, d)
 	}
+	done := "remedy_approved"
+	if d.Decline {
+		done = "remedy_declined"
+	}
+	fromDesk := values.Get("from") == "desk"
 	if err != nil {
-		return h.refuse(c, id, "approve", values, nil, err)
+		name := "decide"
+		if fromDesk {
+			name = "decide-" + strconv.FormatInt(id, 10)
+			return h.refuseOnDesk(c, name, values, err)
+		}
+		return h.refuse(c, id, name, values, []string{"comment", "decision"}, err)
 	}
-	return redirect(c, caseURL(id, "remedy_approved"))
+	if fromDesk {
+		return redirect(c, "/desk?done="+done)
+	}
+	return redirect(c, caseURL(id, done))
+}
+
+// refuseOnDesk shows the desk again with a refused decision at its remedy.
+func (h *CasePages) refuseOnDesk(c echo.Context, name string, values url.Values, err error) error {
+	switch cases.ErrorCode(err) {
+	case cases.Invalid, cases.Malformed, cases.Conflict, cases.Forbidden, cases.PreconditionNeeded:
+	default:
+		return err
+	}
+	v, verr := h.view(c, "desk", "desk.title")
+	if verr != nil {
+		return verr
+	}
+	f, status := h.refusal(v, name, values, []string{"comment", "decision"}, err)
+	// The desk's own filters are not in the posted form: show the desk as
+	// it is by default.
+	c.Request().URL.RawQuery = ""
+	return h.deskPage(c, status, f)
 }
 
 // caseForm reads the case id and the posted form.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"redress/cases"
@@ -93,11 +94,25 @@ func (h *CasePages) describe(v *view, ev *eventView, p map[string]any, dir direc
 		add(h.t(v, "handovers.read_back"), str("read_back"))
 	case cases.EventCommented:
 		ev.Body = str("body")
-	case cases.EventRemedyProposed, cases.EventRemedyApproved:
+	case cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventRemedyDeclined:
 		add(h.t(v, "stage.remedy"), h.stageValue(v, "remedy", p["remedy"]))
 		if p["needs_approval"] == true {
 			add(h.t(v, "timeline.approval"), h.t(v, "remedy.needs_approval"))
 		}
+		ev.Body = str("comment")
+	case cases.EventAudited:
+		add(h.t(v, "verdict.label"), h.t(v, "verdict_kind."+str("verdict")))
+		add(h.t(v, "verdict.score"), plain(p["score"])+"%")
+		if failed, _ := p["failed_items"].([]any); len(failed) > 0 {
+			var keys []string
+			for _, f := range failed {
+				keys = append(keys, plain(f))
+			}
+			add(h.t(v, "verdict.failed"), strings.Join(keys, h.t(v, "list.separator")))
+		}
+		ev.Body = str("comment")
+	case cases.EventVerdictDisputed:
+		ev.Body = str("comment")
 	case cases.EventEvidenceAdded, cases.EventEvidenceVoided:
 		add(h.t(v, "evidence.kind"), h.t(v, "evidence_kind."+str("kind")))
 		add(h.t(v, "evidence.file_name"), str("file_name"))

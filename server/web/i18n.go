@@ -39,6 +39,11 @@ func enumKeys() map[string][]string {
 		"field":          append(caseFields(), newCaseInputs()...),
 		"queue.title":    {"mine", "unassigned", "all"},
 		"users":          userInputs(),
+		"audit_reason":   strs(cases.AuditReasons()),
+		"audit_status":   strs([]cases.AuditStatus{cases.AuditQueued, cases.AuditDone, cases.AuditDisputed}),
+		"verdict_kind":   strs([]cases.VerdictKind{cases.VerdictApproved, cases.VerdictRework}),
+		"remedy_status": strs([]cases.RemedyStatus{cases.RemedyProposed, cases.RemedyPending, cases.RemedyApproved,
+			cases.RemedyDeclined, cases.RemedyWithdrawn, cases.RemedyApplied}),
 	}
 }
 

@@ -41,6 +41,9 @@ var pageFiles = map[string][]string{
 	"handover":      {"handover.html"},
 	"handovers":     {"handovers.html"},
 	"replies":       {"replies.html"},
+	"desk":          {"desk.html"},
+	"audit":         {"audit.html"},
+	"policy":        {"policy.html"},
 	"error":         {"error.html"},
 }
 
@@ -97,6 +100,7 @@ type Web struct {
 	Users         *Users
 	HandoverPages *HandoverPages
 	Replies       *Replies
+	Desk          *Desk
 }
 
 // HandoverPages handles the end-of-shift page and the handovers inbox.
@@ -120,6 +124,9 @@ type Notifications struct{ *UI }
 // Import handles the CSV import page.
 type Import struct{ *UI }
 
+// Desk handles the supervisor's desk: the approvals and audit queues.
+type Desk struct{ *UI }
+
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
@@ -137,7 +144,7 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
 		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},
-		Replies: &Replies{ui}}, nil
+		Replies: &Replies{ui}, Desk: &Desk{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first

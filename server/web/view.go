@@ -81,7 +81,8 @@ func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
 // ?done=<name>.
 func flashes() []string {
 	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
-		"remedy_proposed", "remedy_approved", "user_created", "user_deactivated", "user_reactivated",
+		"remedy_proposed", "remedy_approved", "remedy_declined", "verdict_given", "verdict_disputed",
+		"policy_saved", "rate_saved", "checklist_saved", "user_created", "user_deactivated", "user_reactivated",
 		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed"}
 }
 
@@ -136,6 +137,13 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 		return f, status
 	}
 	fe := &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+	// A form may say in its own words what one of its fields needs:
+	// need.<form>.<field> ("need.decide.comment"), the form named without
+	// its record's id ("decide-12").
+	form, _, _ := strings.Cut(name, "-")
+	if key := "need." + form + "." + de.Field; de.Field != "" && (de.Code == cases.Invalid || de.Code == cases.Malformed) && h.tr.Has(key) {
+		fe.Message = h.t(v, key)
+	}
 	if target := fieldFor(de.Field, fields); target != "" {
 		f.Errors[target] = fe
 	} else {

@@ -64,6 +64,13 @@ func dynamicKeys() map[string][]string {
 		// te "tone.severity" and te "flag" in templates.
 		"tone.severity": tone.Severities(),
 		"flag":          {cases.FlagReviewTiedRemedy},
+		// The supervisor's desk: te "audit_reason", "audit_status",
+		// "verdict_kind", "remedy_status" in templates and server/web/desk.go
+		// (their values: server/web/i18n.go's enumKeys).
+		"audit_reason":  strs(cases.AuditReasons()),
+		"audit_status":  nil,
+		"verdict_kind":  nil,
+		"remedy_status": nil,
 	}
 }
 

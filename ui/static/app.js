@@ -9,8 +9,10 @@
   function typing(el) {
     if (!el || !el.tagName) return false;
     var tag = el.tagName.toLowerCase();
+    if (tag === "input" && (el.type === "radio" || el.type === "checkbox")) return false;
     return tag === "input" || tag === "textarea" || tag === "select" || el.isContentEditable;
   }
+  var auditing = document.body.dataset.page === "audit";
 
   // Keyboard: / search, n new case, j/k move in the queue, Enter opens.
   var selected = -1;
@@ -29,7 +31,7 @@
     selected = i;
   }
   document.addEventListener("keydown", function (e) {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || auditing) return;
     if (typing(e.target)) {
       if (e.key === "Escape") e.target.blur();
       return;
@@ -61,6 +63,62 @@
         break;
     }
   });
+
+  // The audit page's scorecard, keyboard-first: j/k move between the
+  // checklist's items, 2/1/0 score the selected one (n: not applicable)
+  // and move on, a/r choose the verdict, c goes to the comment, Enter
+  // sends the verdict. Escape leaves the comment.
+  var verdictForm = document.getElementById("verdict-form");
+  if (auditing && verdictForm) {
+    var items = Array.prototype.slice.call(verdictForm.querySelectorAll("[data-item]"));
+    var current = -1;
+    var pick = function (i) {
+      if (items.length === 0) return;
+      i = Math.max(0, Math.min(items.length - 1, i));
+      items.forEach(function (it) { it.classList.remove("selected"); it.removeAttribute("aria-current"); });
+      items[i].classList.add("selected");
+      items[i].setAttribute("aria-current", "true");
+      var checked = items[i].querySelector("input:checked") || items[i].querySelector("input");
+      if (checked) checked.focus({ preventScroll: true });
+      items[i].scrollIntoView({ block: "nearest" });
+      current = i;
+    };
+    var choose = function (name, value) {
+      var radio = verdictForm.querySelector('input[name="' + name + '"][value="' + value + '"]');
+      if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
+      return radio;
+    };
+    items.forEach(function (it, i) {
+      it.addEventListener("focusin", function () { if (current !== i) { items.forEach(function (x) { x.classList.remove("selected"); }); it.classList.add("selected"); current = i; } });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (typing(e.target)) {
+        if (e.key === "Escape") e.target.blur();
+        return;
+      }
+      switch (e.key) {
+        case "j": e.preventDefault(); pick(current + 1); break;
+        case "k": e.preventDefault(); pick(current < 0 ? 0 : current - 1); break;
+        case "0": case "1": case "2": case "n":
+          if (current < 0) pick(0);
+          e.preventDefault();
+          choose("score." + items[current].dataset.item, e.key === "n" ? "na" : e.key);
+          if (current < items.length - 1) pick(current + 1); else pick(current);
+          break;
+        case "a": e.preventDefault(); choose("verdict", "approved"); break;
+        case "r": e.preventDefault(); choose("verdict", "rework"); break;
+        case "c": e.preventDefault(); document.getElementById("verdict-comment").focus(); break;
+        case "Enter":
+          if (e.target.closest && e.target.closest("a, button, summary")) return;
+          e.preventDefault();
+          if (verdictForm.requestSubmit) verdictForm.requestSubmit(); else verdictForm.submit();
+          break;
+      }
+    });
+    var invalid = verdictForm.querySelector("[data-item].invalid");
+    if (invalid) pick(items.indexOf(invalid)); else pick(0);
+  }
 
   // Drag and drop onto a drop zone fills its file input; the form is then
   // sent as usual.
