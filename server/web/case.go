@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/chat"
 	"redress/server/request"
 	"redress/workflows"
 )
@@ -49,9 +50,18 @@ type remedyView struct {
 	Fields        []fieldView // the proposal form
 }
 
-// chatPreview is how a pasted chat excerpt will be read.
+// chatPreview is how a pasted chat excerpt will be read, with a choice of
+// side for each speaker: the parser's guess, or what the agent chose.
 type chatPreview struct {
-	Transcript cases.ChatTranscript
+	Transcript chat.Transcript
+	Speakers   []speakerChoice
+}
+
+// speakerChoice is one speaker of a previewed excerpt and its side.
+type speakerChoice struct {
+	Name    string
+	Role    chat.Role
+	Options []option
 }
 
 // Show handles GET /cases/{id}.
@@ -145,7 +155,7 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 			Selected: string(k) == cv.Form("evidence").Get("kind")})
 	}
 	if f := cv.forms["chat"]; f != nil && strings.TrimSpace(f.Get("text")) != "" {
-		cv.Chat = &chatPreview{Transcript: cases.ParseChat(f.Get("text"))}
+		cv.Chat = h.chatPreview(v, f.Values)
 	}
 	cv.Timeline = h.timeline(v, events, dir)
 	v.D = cv
