@@ -14,6 +14,13 @@ import (
 // Create inserts a new case in state respond, due dueIn from now by the
 // database's clock, with its "created" event.
 func (s *Store) Create(ctx context.Context, c cases.Case, dueIn time.Duration) (cases.Case, error) {
+	return s.CreateWithRule(ctx, c, dueIn, nil)
+}
+
+// CreateWithRule is Create for a case whose platform deadline, when it has
+// none, comes from rule: rule.DueHours after its creation by the
+// database's clock, recorded with the rule's name.
+func (s *Store) CreateWithRule(ctx context.Context, c cases.Case, dueIn time.Duration, rule *cases.PlatformRule) (cases.Case, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.Case{}, err
@@ -36,6 +43,12 @@ func (s *Store) Create(ctx context.Context, c cases.Case, dueIn time.Duration) (
 		var now time.Time
 		if err := tx.QueryRowxContext(ctx, s.sql.insertCase, args...).Scan(&id, &now); err != nil {
 			return err
+		}
+		if rule != nil && c.PlatformDueAt == nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET platform_due_at = created_at + $2 * interval '1 hour', platform_rule = $3
+				WHERE id = $1`, id, rule.DueHours, rule.Name); err != nil {
+				return err
+			}
 		}
 		var err error
 		if created, err = getCaseTx(ctx, tx, id); err != nil {

@@ -177,6 +177,12 @@ func (h *Cases) ProposeRemedy(c echo.Context) error {
 	return changeCase(c, ifMatchOptional, h.ops.ProposeRemedy)
 }
 
+// ReturnReceived handles POST /api/v1/cases/{id}/return-received
+// {"courier","waybill","received_at"}: the goods of a return_refund arrived.
+func (h *Cases) ReturnReceived(c echo.Context) error {
+	return changeCase(c, ifMatchOptional, h.ops.ReturnReceived)
+}
+
 // ApproveRemedy handles POST /api/v1/cases/{id}/approvals (supervisors).
 func (h *Cases) ApproveRemedy(c echo.Context) error {
 	return changeCase(c, ifMatchOptional, func(ctx context.Context, id int64, version *int64, _ struct{}) (cases.Case, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/server/actions"
 	"redress/server/problem"
 	"redress/server/upload"
 )
@@ -43,7 +44,7 @@ func (h *Import) Upload(c echo.Context) error {
 	iv := &importView{Columns: cases.ImportColumns()}
 	v.D = iv
 	rep, charset, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, charset string) (cases.ImportReport, error) {
-		return h.ops.Import(c.Request().Context(), r, charset)
+		return h.ops.Import(c.Request().Context(), r, actions.ImportOptions{Charset: charset, Location: h.cfg.Location})
 	})
 	iv.Charset = charset
 	if err != nil {
