@@ -28,7 +28,7 @@ const (
 	EventEscalated      EventKind = "escalated"
 	EventHandedOver     EventKind = "handed_over"
 	EventAudited        EventKind = "audited"
-	EventReviewChanged  EventKind = "review_changed" // payload: {"changes":{field:{"old":…,"new":…}},"source":"import",…}
+	EventReviewChanged  EventKind = "review_changed"  // payload: {"changes":{field:{"old":…,"new":…}},"source":"import",…}
 	EventReturnReceived EventKind = "return_received" // payload: {"received_at","courier","waybill"}
 )
 
