@@ -41,6 +41,9 @@ func (h *Cases) Get(c echo.Context) error {
 		c.Response().Header().Set("ETag", etag(cs))
 		return c.NoContent(http.StatusNotModified)
 	}
+	if cs.BuyerHistory, err = h.store.BuyerHistory(c.Request().Context(), cs); err != nil {
+		return err
+	}
 	return caseResponse(c, http.StatusOK, cs)
 }
 

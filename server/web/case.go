@@ -99,6 +99,9 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	}
 	v.Title = cs.Ref + " · " + h.t(v, "case.title")
 	actor := v.User.Actor()
+	if cs.BuyerHistory, err = h.store.BuyerHistory(ctx, cs); err != nil {
+		return err
+	}
 	cv := &caseView{Case: cs, Assignee: dir.name(cs.AssigneeID), CanAct: actor.CanActOn(cs.AssigneeID),
 		forms: map[string]*formState{}}
 	if posted != nil {
