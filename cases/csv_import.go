@@ -41,3 +41,12 @@ func NewImportError(line int, err error) ImportError {
 	}
 	return ImportError{Line: line, Detail: err.Error()}
 }
+
+// FailedLines counts the lines with at least one error.
+func (r ImportReport) FailedLines() int {
+	lines := map[int]bool{}
+	for _, e := range r.Errors {
+		lines[e.Line] = true
+	}
+	return len(lines)
+}
