@@ -20,6 +20,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"redress/cases"
+	"redress/cases/chat"
 	"redress/cases/store"
 )
 
@@ -440,7 +441,7 @@ func prepareEvidence(ctx context.Context, e *env) (workload, error) {
 			Body: body, Header: header(e.tokenFor(c.Assignee), true)}
 		return nil
 	}
-	lines, err := json.Marshal(cases.ParseChat(chatExcerpt).Lines)
+	lines, err := json.Marshal(chat.Parse(chatExcerpt, nil).Lines)
 	if err != nil {
 		return workload{}, err
 	}

@@ -47,7 +47,8 @@ type Kind string
 // Kinds returns every case kind.
 func Kinds() []Kind {
 	return []Kind{"bad_review", "medium_review", "logistics_query", "lost_parcel", "missing_item",
-		"damaged", "wrong_item", "quality", "refund_dispute", "complaint"}
+		"damaged", "wrong_item", "quality", "refund_dispute", "refund_only", "return_refund",
+		"platform_intervention", "complaint"}
 }
 
 // Valid reports whether k is a known kind.
@@ -81,7 +82,7 @@ type RemedyType string
 
 // RemedyTypes returns every remedy type.
 func RemedyTypes() []RemedyType {
-	return []RemedyType{"refund", "partial_refund", "reship", "replace", "coupon", "gift", "explanation"}
+	return []RemedyType{"refund", "partial_refund", "reship", "replace", "coupon", "gift", "explanation", "return_refund"}
 }
 
 // Valid reports whether r is a known remedy type.
@@ -113,6 +114,18 @@ type Review struct {
 	Text     string     `json:"text"`
 	PostedAt *time.Time `json:"posted_at"`
 	URL      string     `json:"url"`
+	// FollowUpText is the buyer's follow-up review (追评), and Removed says
+	// the platform no longer shows the review: both learnt from exports.
+	FollowUpText string `json:"follow_up_text,omitempty"`
+	Removed      bool   `json:"removed,omitempty"`
+}
+
+// Return is the goods a buyer sends back under a return_refund remedy:
+// the courier and waybill of the parcel, and when the shop received it.
+type Return struct {
+	Courier    string     `json:"courier"`
+	Waybill    string     `json:"waybill"`
+	ReceivedAt *time.Time `json:"received_at"`
 }
 
 // Remedy is what the shop offers, and whether a supervisor approved it.
@@ -161,26 +174,34 @@ type Outcome struct {
 
 // Case is one complaint, dispute or review handled through the protocol.
 type Case struct {
-	ID             int64      `json:"id"`
-	Ref            string     `json:"ref"`
-	ExternalID     string     `json:"external_id"`
-	Platform       Platform   `json:"platform"`
-	Shop           string     `json:"shop"`
-	ShopID         int64      `json:"shop_id"`
-	OrderRef       string     `json:"order_ref"`
-	OrderValue     *Money     `json:"order_value"`
-	BuyerHandle    string     `json:"buyer_handle"`
-	BuyerContact   string     `json:"buyer_contact"`
-	Kind           Kind       `json:"kind"`
-	Severity       Severity   `json:"severity"`
-	Summary        string     `json:"summary"`
-	Review         Review     `json:"review"`
-	AssigneeID     *int64     `json:"assignee_id"`
-	State          State      `json:"state"`
-	DueAt          *time.Time `json:"due_at"`
-	PlatformDueAt  *time.Time `json:"platform_due_at"`
-	SuspectedAbuse bool       `json:"suspected_abuse"`
-	Overdue        bool       `json:"overdue"`
+	ID            int64      `json:"id"`
+	Ref           string     `json:"ref"`
+	ExternalID    string     `json:"external_id"`
+	Platform      Platform   `json:"platform"`
+	Shop          string     `json:"shop"`
+	ShopID        int64      `json:"shop_id"`
+	OrderRef      string     `json:"order_ref"`
+	OrderValue    *Money     `json:"order_value"`
+	BuyerHandle   string     `json:"buyer_handle"`
+	BuyerContact  string     `json:"buyer_contact"`
+	Kind          Kind       `json:"kind"`
+	Severity      Severity   `json:"severity"`
+	Summary       string     `json:"summary"`
+	Review        Review     `json:"review"`
+	AssigneeID    *int64     `json:"assignee_id"`
+	State         State      `json:"state"`
+	DueAt         *time.Time `json:"due_at"`
+	PlatformDueAt *time.Time `json:"platform_due_at"`
+	// PlatformRule names the platform rule that set PlatformDueAt, when the
+	// deadline was not given.
+	PlatformRule   string `json:"platform_rule,omitempty"`
+	SuspectedAbuse bool   `json:"suspected_abuse"`
+	Overdue        bool   `json:"overdue"`
+	// Return is the returned parcel of a return_refund remedy.
+	Return *Return `json:"return,omitempty"`
+	// BuyerHistory is the buyer's other cases on the platform, when read
+	// with the case.
+	BuyerHistory *BuyerHistory `json:"buyer_history,omitempty"`
 
 	// Stage data recorded by the protocol's moves.
 	FirstResponse string      `json:"first_response,omitempty"`
@@ -197,4 +218,32 @@ type Case struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	ClosedAt  *time.Time `json:"closed_at"`
+}
+
+// BuyerHistory sums up a buyer's other cases on the same platform (same
+// buyer handle): how many there are, how many are still open or were
+// flagged as suspected abuse, and what their remedies came to, per
+// currency.
+type BuyerHistory struct {
+	Earlier      int            `json:"earlier"`
+	Open         int            `json:"open"`
+	AbuseFlagged int            `json:"abuse_flagged"`
+	RemedyTotal  []MoneyTotal   `json:"remedy_total"`
+	Cases        []HistoryEntry `json:"cases"`
+}
+
+// MoneyTotal is a sum in one currency, as a decimal string.
+type MoneyTotal struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// HistoryEntry is one of a buyer's other cases, for the case page.
+type HistoryEntry struct {
+	ID             int64     `json:"id"`
+	Ref            string    `json:"ref"`
+	Kind           Kind      `json:"kind"`
+	State          State     `json:"state"`
+	SuspectedAbuse bool      `json:"suspected_abuse"`
+	CreatedAt      time.Time `json:"created_at"`
 }

@@ -36,7 +36,9 @@ const (
 	// EventFlagged marks a case for audit; payload {"reason", "field",
 	// "rules"}. Reason FlagReviewTiedRemedy is recorded when a text of the
 	// case ties a remedy to a review; the audit queue selects on it.
-	EventFlagged EventKind = "flagged"
+	EventFlagged        EventKind = "flagged"
+	EventReviewChanged  EventKind = "review_changed"  // payload: {"changes":{field:{"old":…,"new":…}},"source":"import",…}
+	EventReturnReceived EventKind = "return_received" // payload: {"received_at","courier","waybill"}
 )
 
 // NewEvent is an event to append; the store gives it its sequence, actor,

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"redress/cases/chat"
 )
 
 // EvidenceKind is what an evidence item is.
@@ -30,10 +32,42 @@ func AbuseEvidenceKinds() []EvidenceKind {
 }
 
 // BacksAbuse reports whether e can back a suspicion of abuse: an item of
-// one of AbuseEvidenceKinds that has not been voided. It is the one
-// statement of the rule; the store asks the same of the database.
+// one of AbuseEvidenceKinds that has not been voided and, for a chat
+// excerpt, holds at least one line the buyer wrote (a paste of the shop's
+// own words proves nothing about the buyer). It is the one statement of
+// the rule: the store loads a case's items and asks each of them. A chat
+// excerpt is judged by its parse (ReadChat), the agent's confirmed roles
+// applied.
 func (e Evidence) BacksAbuse() bool {
-	return !e.Voided && slices.Contains(AbuseEvidenceKinds(), e.Kind)
+	if e.Voided || !slices.Contains(AbuseEvidenceKinds(), e.Kind) {
+		return false
+	}
+	if e.Kind != EvidenceChatExcerpt {
+		return true
+	}
+	if e.Lines == nil {
+		return false
+	}
+	for _, l := range *e.Lines {
+		if l.Role == chat.RoleBuyer && !l.System && strings.TrimSpace(l.Message) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadChat sets a chat excerpt's parse from its stored text: the parse is a
+// view, made again on every read, so that a better parser improves old
+// excerpts too. Times with a full date are read in loc (the shop's zone);
+// the roles the agent confirmed when adding the excerpt override the
+// parser's guess. It does nothing to other kinds.
+func (e *Evidence) ReadChat(loc *time.Location) {
+	if e.Kind != EvidenceChatExcerpt || e.Text == nil {
+		return
+	}
+	t := chat.Parse(*e.Text, loc).WithRoles(e.Roles)
+	parsed := t.Parsed
+	e.Parsed, e.Layout, e.Preamble, e.Lines = &parsed, t.Layout, t.Preamble, &t.Lines
 }
 
 // EvidenceKinds returns every evidence kind.
@@ -92,7 +126,7 @@ func (k EvidenceKind) AcceptsFile() error {
 func (k EvidenceKind) fields() []string {
 	switch k {
 	case EvidenceChatExcerpt:
-		return []string{"text"}
+		return []string{"text", "roles"}
 	case EvidenceDeliverySignature:
 		return []string{"courier", "waybill", "signed_by", "signed_at"}
 	case EvidenceTrackingRecord:
@@ -127,13 +161,43 @@ func AllowedContentType(ct string) bool {
 	return err == nil && slices.Contains(EvidenceContentTypes(), mt)
 }
 
-// ChatLine is one message of a parsed chat excerpt. At is the time as the
-// transcript writes it: chat tools print local times, often without a date.
-type ChatLine struct {
-	At      string `json:"at"`
-	Speaker string `json:"speaker"`
-	Message string `json:"message"`
+// ChatRoles is the agent's confirmation, when adding a chat excerpt, of the
+// side each speaker is on (buyer, shop, or system for a bot): recorded with
+// the item, and applied over the parser's guess whenever it is read.
+type ChatRoles map[string]chat.Role
+
+// ChatPreview is how a pasted chat excerpt will be read: the parse, and its
+// speakers with the side the parser guesses for each, for the agent to
+// confirm (as ChatRoles) when adding it.
+type ChatPreview struct {
+	chat.Transcript
+	Speakers []ChatSpeaker `json:"speakers"`
 }
+
+// ChatSpeaker is one speaker of a transcript and the side guessed for it.
+type ChatSpeaker struct {
+	Name string    `json:"name"`
+	Role chat.Role `json:"role"`
+}
+
+// PreviewChat parses text as a chat excerpt, dated times in loc, and lists
+// its speakers in the order they first speak, with their guessed sides.
+func PreviewChat(text string, loc *time.Location) ChatPreview {
+	t := chat.Parse(text, loc)
+	p := ChatPreview{Transcript: t, Speakers: []ChatSpeaker{}}
+	for _, name := range chat.Speakers(t) {
+		for _, l := range t.Lines {
+			if l.Speaker == name {
+				p.Speakers = append(p.Speakers, ChatSpeaker{Name: name, Role: l.Role})
+				break
+			}
+		}
+	}
+	return p
+}
+
+// MaxChatRoles bounds the speakers a confirmation names.
+const MaxChatRoles = 50
 
 // StatusLine is one step of a parcel's tracking history.
 type StatusLine struct {
@@ -162,11 +226,16 @@ type Evidence struct {
 	VoidedAt    *time.Time   `json:"voided_at,omitempty"`
 	VoidedBy    *int64       `json:"voided_by,omitempty"`
 
-	// Chat excerpts: the text exactly as received, and its lines when the
-	// transcript's layout was recognised.
-	Text   *string     `json:"text,omitempty"`
-	Parsed *bool       `json:"parsed,omitempty"`
-	Lines  *[]ChatLine `json:"lines,omitempty"`
+	// Chat excerpts: the text exactly as received, the roles the agent
+	// confirmed, and the parse of the text (ReadChat): its layout, any
+	// heading before the first message, and its lines when the layout was
+	// recognised.
+	Text     *string      `json:"text,omitempty"`
+	Roles    ChatRoles    `json:"roles,omitempty"`
+	Parsed   *bool        `json:"parsed,omitempty"`
+	Layout   string       `json:"layout,omitempty"`
+	Preamble string       `json:"preamble,omitempty"`
+	Lines    *[]chat.Line `json:"lines,omitempty"`
 
 	// Delivery signatures and tracking records.
 	Courier     string        `json:"courier,omitempty"`
@@ -194,6 +263,7 @@ type EvidenceContent struct {
 type EvidenceInput struct {
 	Kind        EvidenceKind `json:"kind"`
 	Text        string       `json:"text"`
+	Roles       ChatRoles    `json:"roles"`
 	CapturedAt  *time.Time   `json:"captured_at"`
 	Note        string       `json:"note"`
 	Courier     string       `json:"courier"`
@@ -213,6 +283,7 @@ func (in EvidenceInput) given() []string {
 		set  bool
 	}{
 		{"text", in.Text != ""},
+		{"roles", len(in.Roles) > 0},
 		{"courier", strings.TrimSpace(in.Courier) != ""},
 		{"waybill", strings.TrimSpace(in.Waybill) != ""},
 		{"signed_by", strings.TrimSpace(in.SignedBy) != ""},
@@ -254,6 +325,9 @@ func (in EvidenceInput) Check(hasFile bool) (EvidenceInput, error) {
 	switch in.Kind {
 	case EvidenceChatExcerpt:
 		if err := checkChatText(in.Text); err != nil {
+			return in, err
+		}
+		if err := checkChatRoles(in.Text, in.Roles); err != nil {
 			return in, err
 		}
 	case EvidenceDeliverySignature, EvidenceTrackingRecord:
@@ -306,6 +380,36 @@ func checkChatText(text string) error {
 		return FieldError("text", "text is not valid UTF-8")
 	case strings.ContainsRune(text, 0):
 		return FieldError("text", "text contains a NUL character")
+	}
+	return nil
+}
+
+// checkChatRoles refuses a confirmation that names a speaker the excerpt
+// does not have, or a side that is not buyer, shop or system.
+func checkChatRoles(text string, roles ChatRoles) error {
+	if len(roles) == 0 {
+		return nil
+	}
+	if len(roles) > MaxChatRoles {
+		return FieldError("roles", "roles names %d speakers; the limit is %d", len(roles), MaxChatRoles)
+	}
+	t := chat.Parse(text, nil)
+	if !t.Parsed {
+		return FieldError("roles", "the excerpt's layout was not recognised, so it has no speakers to confirm; leave roles out")
+	}
+	speakers := chat.Speakers(t)
+	names := make([]string, 0, len(roles))
+	for name := range roles {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		switch r := roles[name]; {
+		case !slices.Contains(speakers, name):
+			return FieldError("roles", "%q is not a speaker of the excerpt; its speakers are %s", name, strings.Join(speakers, ", "))
+		case r != chat.RoleBuyer && r != chat.RoleShop && r != chat.RoleSystem:
+			return FieldError("roles", "the role of %q is %q: one of buyer, shop, system", name, r)
+		}
 	}
 	return nil
 }

@@ -31,9 +31,13 @@ func TestEvidenceEachKindRoundTrip(t *testing.T) {
 	var created []cases.Evidence
 
 	t.Run("ChatExcerptAsJSON", func(t *testing.T) {
-		ev := agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": chat, "captured_at": captured, "note": "买家威胁差评"})
+		ev := agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": chat, "captured_at": captured, "note": "买家威胁差评",
+			"roles": map[string]string{"小王": "buyer", "客服-阿美": "shop"}})
 		if ev.Text == nil || *ev.Text != chat || ev.Parsed == nil || !*ev.Parsed || ev.Lines == nil || len(*ev.Lines) != 2 {
 			t.Fatalf("chat excerpt %+v", ev)
+		}
+		if l := (*ev.Lines)[0]; l.Role != "buyer" || l.AtTime == nil || l.At != "2026-11-20 10:01:02" || ev.Roles["客服-阿美"] != "shop" {
+			t.Fatalf("chat excerpt's first line %+v, roles %v", l, ev.Roles)
 		}
 		if l := (*ev.Lines)[1]; l.Speaker != "客服-阿美" || l.Message != "亲，抱歉" || l.At != "2026-11-20 10:01:30" {
 			t.Fatalf("second line %+v", l)
@@ -316,6 +320,12 @@ func TestEvidenceBadInput(t *testing.T) {
 		{"BlankChat", map[string]any{"kind": "chat_excerpt", "text": " \n "}, 422, "text"},
 		{"NULInChat", map[string]any{"kind": "chat_excerpt", "text": "a\u0000b"}, 400, "text"},
 		{"CourierOnChat", map[string]any{"kind": "chat_excerpt", "text": "hi", "courier": "顺丰"}, 422, "courier"},
+		{"RolesOnSignature", map[string]any{"kind": "delivery_signature", "courier": "a", "waybill": "b", "signed_by": "c",
+			"signed_at": "2026-01-01T00:00:00Z", "roles": map[string]string{"a": "buyer"}}, 422, "roles"},
+		{"RolesNameNoSpeaker", map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 退款", "roles": map[string]string{"老李": "buyer"}}, 422, "roles"},
+		{"RolesUnknownSide", map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 退款", "roles": map[string]string{"小王": "judge"}}, 422, "roles"},
+		{"RolesOfUnrecognisedText", map[string]any{"kind": "chat_excerpt", "text": "just notes", "roles": map[string]string{"小王": "buyer"}}, 422, "roles"},
+		{"RolesNotAnObject", map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 退款", "roles": []string{"buyer"}}, 400, "roles"},
 		{"StatusLinesOnSignature", map[string]any{"kind": "delivery_signature", "courier": "a", "waybill": "b", "signed_by": "c",
 			"signed_at": "2026-01-01T00:00:00Z", "status_lines": []map[string]string{{"status": "x"}}}, 422, "status_lines"},
 		{"PhotoWithoutFile", map[string]any{"kind": "photo"}, 422, "file"},
@@ -386,10 +396,28 @@ func TestEvidenceParsePreview(t *testing.T) {
 	agent := e.caller(cases.RoleAgent)
 	before := evidenceRows(t, e.db)
 	rec := agent.call(http.MethodPost, "/api/v1/evidence/parse", map[string]string{"text": "[10:01:02] 小王：杯子碎了\n[10:01:30] 客服：抱歉"})
-	got := decodeAs[cases.ChatTranscript](t, rec)
+	got := decodeAs[cases.ChatPreview](t, rec)
 	if rec.Code != 200 || !got.Parsed || len(got.Lines) != 2 || got.Lines[0].Speaker != "小王" || got.Lines[0].Message != "杯子碎了" {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
+	if len(got.Speakers) != 2 || got.Speakers[0] != (cases.ChatSpeaker{Name: "小王", Role: "buyer"}) || got.Speakers[1] != (cases.ChatSpeaker{Name: "客服", Role: "shop"}) {
+		t.Fatalf("speakers %+v", got.Speakers)
+	}
+	t.Run("QianniuSubAccountWithDatesInTheShopsZone", func(t *testing.T) {
+		rec := agent.call(http.MethodPost, "/api/v1/evidence/parse", map[string]string{
+			"text": "聊天记录 订单 123\n旗舰店:小美 2026-11-20 10:01:02\n亲，您好\ntb_buyer88 2026-11-20 10:01:30\n最晚 18:00\n"})
+		got := decodeAs[cases.ChatPreview](t, rec)
+		if !got.Parsed || len(got.Lines) != 2 || got.Lines[0].Speaker != "旗舰店:小美" || got.Lines[1].Message != "最晚 18:00" || got.Preamble == "" {
+			t.Fatalf("%s", rec.Body)
+		}
+		// REDRESS_TIMEZONE defaults to Asia/Shanghai: 10:01:30 there is 02:01:30 UTC.
+		if at := got.Lines[1].AtTime; at == nil || at.UTC().Format(time.RFC3339) != "2026-11-20T02:01:30Z" {
+			t.Fatalf("at_time %v", got.Lines[1].AtTime)
+		}
+		if !strings.Contains(rec.Body.String(), `"at":"2026-11-20 10:01:30"`) {
+			t.Fatalf("at is not kept as written: %s", rec.Body)
+		}
+	})
 	rec = agent.call(http.MethodPost, "/api/v1/evidence/parse", map[string]string{"text": "just some notes"})
 	if !strings.Contains(rec.Body.String(), `"parsed":false,"lines":[]`) {
 		t.Fatalf("unparsed preview %s", rec.Body)

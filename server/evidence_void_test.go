@@ -104,11 +104,48 @@ func TestApologySkipSeesEvidence(t *testing.T) {
 	}
 	t.Run("WithChatExcerptSkips", func(t *testing.T) {
 		c, tag := inListen(t)
-		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 不全额退款就给差评"})
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 不全额退款就给差评\n[10:02] 客服: 亲，我们核实一下"})
 		rec := move(c, tag)
 		if rec.Code != 200 || decodeAs[cases.Case](t, rec).State != cases.StateRemedy {
 			t.Fatalf("skip with a chat excerpt: %d %s", rec.Code, rec.Body)
 		}
+	})
+	t.Run("WithQianniuSubAccountExcerptSkips", func(t *testing.T) {
+		// The seller's sub-account "店铺:客服" once glued the shop's words
+		// onto the buyer's; now the buyer's line is the buyer's.
+		c, tag := inListen(t)
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt",
+			"text": "旗舰店:小美 2026-11-20 10:01:02\n亲，您好\ntb_buyer88 2026-11-20 10:01:30\n不退款就差评\n"})
+		if rec := move(c, tag); rec.Code != 200 {
+			t.Fatalf("skip with a Qianniu excerpt: %d %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("WithOnlyShopLinesIs422", func(t *testing.T) {
+		c, tag := inListen(t)
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 客服: 亲，在吗？\n[10:05] 客服: 亲，请问收到货了吗"})
+		wantProblem(t, move(c, tag), 422, "evidence")
+	})
+	t.Run("WithUnrecognisedTextIs422", func(t *testing.T) {
+		c, tag := inListen(t)
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "买家在电话里说不退款就差评"})
+		wantProblem(t, move(c, tag), 422, "evidence")
+	})
+	t.Run("UnknownSpeakerCountsOnceConfirmedAsBuyer", func(t *testing.T) {
+		c, tag := inListen(t)
+		text := "[10:01] 小王: 不全额退款就给差评"
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": text})
+		wantProblem(t, move(c, tag), 422, "evidence")
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": text, "roles": map[string]string{"小王": "buyer"}})
+		if rec := move(c, tag); rec.Code != 200 {
+			t.Fatalf("skip with a confirmed buyer line: %d %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("ConfirmationOverridesTheGuess", func(t *testing.T) {
+		// The agent says 小王 is the shop's: no buyer line is left.
+		c, tag := inListen(t)
+		agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 不全额退款就给差评\n[10:02] 客服: 好的",
+			"roles": map[string]string{"小王": "shop", "客服": "shop"}})
+		wantProblem(t, move(c, tag), 422, "evidence")
 	})
 	t.Run("WithDeliverySignatureSkips", func(t *testing.T) {
 		c, tag := inListen(t)
@@ -125,7 +162,7 @@ func TestApologySkipSeesEvidence(t *testing.T) {
 	})
 	t.Run("WithOnlyAVoidedChatExcerptIs422", func(t *testing.T) {
 		c, tag := inListen(t)
-		ev := agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 退款"})
+		ev := agent.addEvidence(c.ID, map[string]any{"kind": "chat_excerpt", "text": "[10:01] 小王: 退款", "roles": map[string]string{"小王": "buyer"}})
 		if rec := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/evidence/%d/void", ev.ID), map[string]string{"reason": "wrong buyer"}); rec.Code != 200 {
 			t.Fatalf("void: %d %s", rec.Code, rec.Body)
 		}

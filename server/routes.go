@@ -88,6 +88,13 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/cases/:id/verdicts", signedIn, a.Desk.Verdicts, false},
 		{http.MethodPost, "/api/v1/cases/:id/verdicts", supervisor, a.Desk.GiveVerdict, false},
 		{http.MethodPost, "/api/v1/verdicts/:id/dispute", signedIn, a.Desk.Dispute, false},
+		// Intake: native exports and saved column mappings, platform rules.
+		{http.MethodPost, "/api/v1/cases/import/preview", signedIn, a.Cases.PreviewImport, streamed},
+		{http.MethodGet, "/api/v1/import/mappings", signedIn, a.Cases.Mappings, false},
+		{http.MethodPost, "/api/v1/import/mappings", signedIn, a.Cases.SaveMapping, false},
+		{http.MethodGet, "/api/v1/platform-rules", signedIn, a.Cases.PlatformRules, false},
+		{http.MethodPut, "/api/v1/platform-rules/:platform/:kind", admin, a.Cases.SetPlatformRule, false},
+		{http.MethodPost, "/api/v1/cases/:id/return-received", signedIn, a.Cases.ReturnReceived, false},
 
 		// Reminders: my notification inbox; webhooks (admins).
 		{http.MethodGet, "/api/v1/notifications", signedIn, a.Notifications.List, false},

@@ -71,6 +71,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		return nil, err
 	}
 	caseStore := store.New(db)
+	caseStore.SetLocation(cfg.Location)
 	people := store.NewPeople(db, o.access)
 	inbox := store.NewNotifications(db)
 	handovers := actions.NewHandovers(caseStore, policy)

@@ -72,9 +72,54 @@ func (b *browserEnv) addEvidence(png, chat string, wantLines int) {
 	b.do(chromedp.SendKeys(chromedp.CSS("#chat-text"), chat))
 	b.do(chromedp.Poll[chromedp.Void](`document.querySelectorAll("#chat-preview table tr").length === ` + strconv.Itoa(wantLines)))
 	b.click("#chat-form button.primary")
-	if n := eval[int](b, `document.querySelectorAll('.evidence-list li[data-kind="chat_excerpt"] table.chat tr').length`); n != wantLines {
+	if n := eval[int](b, `document.querySelectorAll('.evidence-list li[data-kind="chat_excerpt"] table.chat tbody tr').length`); n != wantLines {
 		b.fail("the stored chat excerpt shows %d lines, want %d", n, wantLines)
 	}
+}
+
+// TestBrowserChatPreviewConfirmsSpeakers pastes a Qianniu transcript whose
+// buyer the parser cannot name: the live preview asks who each speaker is,
+// the browser will not save until the agent has said, and the saved item
+// shows the parsed lines with their sides beside the text as pasted.
+func TestBrowserChatPreviewConfirmsSpeakers(t *testing.T) {
+	b := newBrowserEnv(t)
+	agent := b.person(cases.RoleAgent, cases.LanguageEnglish, "Ann Agent")
+	cs, _ := seed(t, b.api(agent), newCaseBody())
+	b.signIn(agent)
+	b.open("/cases/" + strconv.FormatInt(cs.ID, 10))
+	paste := "Chat with the buyer\n杯具旗舰店:小美 2026-11-20 10:01:02\n亲，您好\n小王 2026-11-20 10:01:30\n不退款就差评\n老李 2026-11-20 10:02:00\n我是他朋友\n"
+	b.set("#chat-text", paste)
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("chat-text").dispatchEvent(new Event("input"))`))
+	b.do(chromedp.Poll[chromedp.Void](`document.querySelectorAll("#chat-preview select[name=role]").length === 3`))
+	speakers := eval[[]string](b, `[...document.querySelectorAll("#chat-preview input[name=speaker]")].map(i => i.value)`)
+	if strings.Join(speakers, "|") != "杯具旗舰店:小美|小王|老李" {
+		b.fail("the preview asks about %q", speakers)
+	}
+	guesses := eval[[]string](b, `[...document.querySelectorAll("#chat-preview select[name=role]")].map(s => s.value)`)
+	if guesses[0] != "shop" || guesses[1] != "" || guesses[2] != "" {
+		b.fail("the preview preselects %q; want the sub-account as the shop and the others left to the agent", guesses)
+	}
+	// Saving now is stopped by the browser: the sides are required.
+	b.do(chromedp.Click(chromedp.CSS("#chat-form button.primary")))
+	if eval[bool](b, `document.querySelector("#chat-form").checkValidity()`) {
+		b.fail("the chat form is valid with speakers unconfirmed")
+	}
+	if list, _ := store.New(b.db).ListEvidence(context.Background(), cs.ID); len(list) != 0 {
+		b.fail("an unconfirmed excerpt was saved")
+	}
+	b.set("#role-1", "buyer", "#role-2", "buyer")
+	b.click("#chat-form button.primary")
+	item := `.evidence-list li[data-kind="chat_excerpt"]`
+	rows := eval[[]string](b, `[...document.querySelectorAll('`+item+` table.chat tbody tr')].map(r => r.className + " " + r.innerText)`)
+	if len(rows) != 3 || !strings.HasPrefix(rows[0], "role-shop") || !strings.HasPrefix(rows[1], "role-buyer") || !strings.Contains(rows[1], "不退款就差评") {
+		b.fail("the saved excerpt shows %q", rows)
+	}
+	b.wantText(item+" .chat-raw", "Chat with the buyer", "杯具旗舰店:小美 2026-11-20 10:01:02")
+	list, err := store.New(b.db).ListEvidence(context.Background(), cs.ID)
+	if err != nil || len(list) != 1 || list[0].Roles["小王"] != "buyer" || list[0].Roles["杯具旗舰店:小美"] != "shop" || !list[0].BacksAbuse() {
+		b.fail("stored %+v, %v", list, err)
+	}
+	b.shot("chat-preview-en", false)
 }
 
 func TestBrowserAgentWalksACaseToClosed(t *testing.T) {

@@ -559,13 +559,44 @@ func TestEvidenceForms(t *testing.T) {
 		before := items()
 		body := wantHTML(t, e.page(b, "POST", path, url.Values{"text": {"[10:01] 小王：杯子碎了\n[10:02] 客服：抱歉"}, "preview": {"1"}}),
 			http.StatusOK, "Recognised as these messages:", "杯子碎了")
-		if !strings.Contains(body, "<th scope=\"row\">小王</th>") || items() != before {
+		if !strings.Contains(body, "<th scope=\"row\">小王 <span class=\"role\">Buyer</span></th>") || items() != before {
 			t.Error("preview did not parse, or stored")
+		}
+		// Each speaker gets a side to confirm, the guess preselected.
+		for _, want := range []string{`<input type="hidden" name="speaker" value="小王">`, `<option value="buyer" selected>Buyer</option>`,
+			`<input type="hidden" name="speaker" value="客服">`, `<option value="shop" selected>Shop</option>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("preview lacks %s", want)
+			}
+		}
+	})
+	t.Run("ChatExcerptNeedsItsSpeakersConfirmed", func(t *testing.T) {
+		before := items()
+		body := wantHTML(t, e.page(b, "POST", path, url.Values{"text": {"[10:01] 小王：杯子碎了"}}), http.StatusUnprocessableEntity,
+			"Confirm who each speaker is", `name="speaker" value="小王"`)
+		if !strings.Contains(body, "in the preview before adding the excerpt") || items() != before {
+			t.Error("an unconfirmed excerpt was stored, or the refusal does not say why")
+		}
+		wantHTML(t, e.page(b, "POST", path, url.Values{"text": {"[10:01] 小王：杯子碎了"}, "speaker": {"小王"}, "role": {"judge"}}),
+			http.StatusUnprocessableEntity, "one of buyer, shop, system")
+		if items() != before {
+			t.Error("a refused excerpt was stored")
 		}
 	})
 	t.Run("ChatExcerpt", func(t *testing.T) {
-		wantRedirect(t, e.page(b, "POST", path, url.Values{"text": {"[10:01] 小王：杯子碎了"}}),
+		wantRedirect(t, e.page(b, "POST", path, url.Values{"text": {"[10:01] 小王：杯子碎了"}, "speaker": {"小王"}, "role": {"buyer"}}),
 			"/cases/"+strconv.FormatInt(cs.ID, 10)+"?done=evidence_added#evidence")
+		list, _ := store.New(e.db).ListEvidence(context.Background(), cs.ID)
+		if got := list[len(list)-1]; got.Roles["小王"] != "buyer" || !got.BacksAbuse() {
+			t.Errorf("stored roles %v", got.Roles)
+		}
+		// Unrecognised text has no speakers to confirm: kept as pasted.
+		wantRedirect(t, e.page(b, "POST", path, url.Values{"text": {"买家电话里说不退款就差评"}}),
+			"/cases/"+strconv.FormatInt(cs.ID, 10)+"?done=evidence_added#evidence")
+		page := wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK, `class="chat-split"`, "As pasted")
+		if !strings.Contains(page, "买家电话里说不退款就差评") {
+			t.Error("the raw text is not shown")
+		}
 		wantHTML(t, e.page(b, "POST", path, url.Values{"text": {"   "}}), http.StatusUnprocessableEntity, "Please check this.")
 	})
 	t.Run("VoidIsForSupervisors", func(t *testing.T) {

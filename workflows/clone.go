@@ -14,6 +14,12 @@ func cloneCase(c cases.Case) cases.Case {
 	out.PlatformDueAt = clonePtr(c.PlatformDueAt)
 	out.ClosedAt = clonePtr(c.ClosedAt)
 	out.Outcome = clonePtr(c.Outcome)
+	if c.Return != nil {
+		r := *c.Return
+		r.ReceivedAt = clonePtr(r.ReceivedAt)
+		out.Return = &r
+	}
+	out.BuyerHistory = nil // read with the case, never written
 	if c.Remedy != nil {
 		r := *c.Remedy
 		r.ApprovedBy = clonePtr(r.ApprovedBy)

@@ -23,7 +23,7 @@ func parseRemedy(in RemedyInput) (cases.Remedy, error) {
 		return cases.Remedy{}, err
 	}
 	switch {
-	case (in.Type == "refund" || in.Type == "partial_refund") && amount.Minor == 0:
+	case (in.Type == "refund" || in.Type == "partial_refund" || in.Type == "return_refund") && amount.Minor == 0:
 		return cases.Remedy{}, cases.FieldError("remedy.amount", "a %s needs an amount above 0", in.Type)
 	case in.Type == "explanation" && amount.Minor != 0:
 		return cases.Remedy{}, cases.FieldError("remedy.amount", "an explanation costs nothing: its amount must be 0, not %s", amount.Amount())

@@ -116,6 +116,9 @@ func (s *step) rootCause() error {
 }
 
 func (s *step) outcome() error {
+	if r := s.c.Remedy; r != nil && r.Type == "return_refund" && (s.c.Return == nil || s.c.Return.ReceivedAt == nil) {
+		return s.need("return", "the returned goods received first (a return_refund waits on the return: record it with its date)")
+	}
 	o := s.m.Outcome
 	if o == nil {
 		return s.need("outcome", "buyer_satisfied (true or false), review (one of "+

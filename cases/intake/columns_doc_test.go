@@ -8,7 +8,11 @@ import (
 	"testing"
 )
 
-var updateDoc = flag.Bool("update", false, "rewrite the generated part of COLUMNS.md")
+var updateDoc = flag.Bool("update", false, "rewrite the generated part of the README's Importing exports")
+
+// columnsDoc is where the supported columns are written down: the
+// README's "Importing exports".
+const columnsDoc = "../../README.md"
 
 const (
 	docBegin = "<!-- profiles:begin (generated from profile.go by `go test ./cases/intake -run TestColumnsDoc -update`) -->"
@@ -75,31 +79,31 @@ func quoteAll(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// TestColumnsDoc keeps COLUMNS.md's profile tables what profile.go says,
+// TestColumnsDoc keeps the README's profile tables what profile.go says,
 // and its field table complete.
 func TestColumnsDoc(t *testing.T) {
-	doc, err := os.ReadFile("COLUMNS.md")
+	doc, err := os.ReadFile(columnsDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(doc)
 	i, j := strings.Index(s, docBegin), strings.Index(s, docEnd)
 	if i < 0 || j < i {
-		t.Fatalf("COLUMNS.md has no generated section (%s … %s)", docBegin, docEnd)
+		t.Fatalf("the README has no generated section (%s … %s)", docBegin, docEnd)
 	}
 	want := s[:i+len(docBegin)] + "\n" + renderProfiles() + "\n" + s[j:]
 	if *updateDoc {
-		if err := os.WriteFile("COLUMNS.md", []byte(want), 0o644); err != nil {
+		if err := os.WriteFile(columnsDoc, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if want != s {
-		t.Fatal("COLUMNS.md's profile tables differ from profile.go; run go test ./cases/intake -run TestColumnsDoc -update")
+		t.Fatal("the README's profile tables differ from profile.go; run go test ./cases/intake -run TestColumnsDoc -update")
 	}
 	for _, f := range Fields() {
 		if !strings.Contains(s, "| `"+string(f)+"` |") {
-			t.Errorf("COLUMNS.md does not describe field %s", f)
+			t.Errorf("the README does not describe field %s", f)
 		}
 	}
 }

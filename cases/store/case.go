@@ -14,10 +14,18 @@ import (
 // Create inserts a new case in state respond, due dueIn from now by the
 // database's clock, with its "created" event.
 func (s *Store) Create(ctx context.Context, c cases.Case, dueIn time.Duration) (cases.Case, error) {
-	return s.create(ctx, c, dueIn, nil)
+	return s.create(ctx, c, dueIn, nil, nil)
 }
 
-func (s *Store) create(ctx context.Context, c cases.Case, dueIn time.Duration, due func(cases.Shop, time.Time) time.Time) (cases.Case, error) {
+// CreateWithRule is Create for a case whose platform deadline, when it has
+// none, comes from rule: rule.DueHours after its creation by the
+// database's clock, recorded with the rule's name.
+func (s *Store) CreateWithRule(ctx context.Context, c cases.Case, dueIn time.Duration, rule *cases.PlatformRule) (cases.Case, error) {
+	return s.create(ctx, c, dueIn, nil, rule)
+}
+
+func (s *Store) create(ctx context.Context, c cases.Case, dueIn time.Duration, due func(cases.Shop, time.Time) time.Time,
+	rule *cases.PlatformRule) (cases.Case, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.Case{}, err
@@ -51,6 +59,12 @@ func (s *Store) create(ctx context.Context, c cases.Case, dueIn time.Duration, d
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE cases SET due_at = $2 WHERE id = $1`, id, due(shop, now)); err != nil {
+				return err
+			}
+		}
+		if rule != nil && c.PlatformDueAt == nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET platform_due_at = created_at + $2 * interval '1 hour', platform_rule = $3
+				WHERE id = $1`, id, rule.DueHours, rule.Name); err != nil {
 				return err
 			}
 		}

@@ -18,7 +18,8 @@ const caseColumns = `c.id, c.ref, c.external_id, c.platform, c.shop, c.order_ref
 	c.remedy_type, c.remedy_amount, c.remedy_currency, c.remedy_approved_by, c.remedy_approved_at,
 	c.outcome_satisfied, c.outcome_review, c.outcome_note, c.close_reason, c.reopen_count,
 	c.version, c.created_at, c.updated_at, c.closed_at, c.shop_id,
-	(c.state <> 'closed' AND c.due_at < now()) AS overdue`
+	(c.state <> 'closed' AND c.due_at < now()) AS overdue,
+	c.review_follow_up_text, c.review_removed, c.platform_rule, c.return_courier, c.return_waybill, c.return_received_at`
 
 // caseRow is a cases row as the database returns it.
 type caseRow struct {
@@ -65,6 +66,12 @@ type caseRow struct {
 	ClosedAt          sql.NullTime   `db:"closed_at"`
 	ShopID            int64          `db:"shop_id"`
 	Overdue           bool           `db:"overdue"`
+	ReviewFollowUp    string         `db:"review_follow_up_text"`
+	ReviewRemoved     bool           `db:"review_removed"`
+	PlatformRule      string         `db:"platform_rule"`
+	ReturnCourier     string         `db:"return_courier"`
+	ReturnWaybill     string         `db:"return_waybill"`
+	ReturnReceivedAt  sql.NullTime   `db:"return_received_at"`
 }
 
 // dest returns scan destinations for caseColumns, in order. The hot case
@@ -80,7 +87,8 @@ func (r *caseRow) dest() []any {
 		&r.RemedyType, &r.RemedyAmount, &r.RemedyCurrency, &r.RemedyApprovedBy, &r.RemedyApprovedAt,
 		&r.OutcomeSatisfied, &r.OutcomeReview, &r.OutcomeNote, &r.CloseReason, &r.ReopenCount,
 		&r.Version, &r.CreatedAt, &r.UpdatedAt, &r.ClosedAt, &r.ShopID,
-		&r.Overdue}
+		&r.Overdue,
+		&r.ReviewFollowUp, &r.ReviewRemoved, &r.PlatformRule, &r.ReturnCourier, &r.ReturnWaybill, &r.ReturnReceivedAt}
 }
 
 func (r caseRow) toCase() (cases.Case, error) {
@@ -96,6 +104,10 @@ func (r caseRow) toCase() (cases.Case, error) {
 		Apology: r.Apology, SkipReason: r.SkipApologyReason, CloseReason: cases.CloseReason(r.CloseReason.String),
 		ReopenCount: r.ReopenCount, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		ClosedAt: timePtr(r.ClosedAt),
+	}
+	c.Review.FollowUpText, c.Review.Removed, c.PlatformRule = r.ReviewFollowUp, r.ReviewRemoved, r.PlatformRule
+	if r.ReturnCourier != "" || r.ReturnWaybill != "" || r.ReturnReceivedAt.Valid {
+		c.Return = &cases.Return{Courier: r.ReturnCourier, Waybill: r.ReturnWaybill, ReceivedAt: timePtr(r.ReturnReceivedAt)}
 	}
 	if r.ReviewRating.Valid {
 		n := int(r.ReviewRating.Int32)
@@ -164,6 +176,10 @@ func caseArgs(c cases.Case) []any {
 			remedyApprovedBy, remedyApprovedAt = *r.ApprovedBy, r.ApprovedAt
 		}
 	}
+	var ret cases.Return
+	if c.Return != nil {
+		ret = *c.Return
+	}
 	var outcomeSatisfied, outcomeReview any
 	outcomeNote := ""
 	if o := c.Outcome; o != nil {
@@ -177,7 +193,9 @@ func caseArgs(c cases.Case) []any {
 		c.FirstResponse, c.Account, nullIfEmpty(string(c.RootCause)), c.Apology, c.SkipReason,
 		remedyType, remedyAmount, remedyCurrency, remedyApprovedBy, remedyApprovedAt,
 		outcomeSatisfied, outcomeReview, outcomeNote, nullIfEmpty(string(c.CloseReason)), c.ReopenCount,
-		c.ClosedAt, SearchDocument(c),
+		c.ClosedAt,
+		c.Review.FollowUpText, c.Review.Removed, c.PlatformRule, ret.Courier, ret.Waybill, ret.ReceivedAt,
+		SearchDocument(c),
 	}
 }
 
@@ -192,7 +210,9 @@ func caseWriteColumns() []string {
 		"first_response", "account", "root_cause", "apology", "skip_apology_reason",
 		"remedy_type", "remedy_amount", "remedy_currency", "remedy_approved_by", "remedy_approved_at",
 		"outcome_satisfied", "outcome_review", "outcome_note", "close_reason", "reopen_count",
-		"closed_at", "search",
+		"closed_at",
+		"review_follow_up_text", "review_removed", "platform_rule", "return_courier", "return_waybill", "return_received_at",
+		"search",
 	}
 }
 

@@ -65,7 +65,7 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 		return cases.Case{}, nil, err
 	}
 	if cur.State == cases.StateListen {
-		if facts.HasAbuseEvidence, err = hasAbuseEvidenceTx(ctx, tx, id); err != nil {
+		if facts.HasAbuseEvidence, err = s.hasAbuseEvidenceTx(ctx, tx, id); err != nil {
 			return cases.Case{}, nil, err
 		}
 	}
@@ -144,12 +144,24 @@ func checkAssigneeTx(ctx context.Context, tx *sqlx.Tx, userID int64) error {
 }
 
 // hasAbuseEvidenceTx reports whether the case holds an item that backs a
-// suspicion of abuse (cases.Evidence.BacksAbuse): one of
-// cases.AbuseEvidenceKinds that has not been voided.
-func hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
-	var exists bool
-	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM evidence e WHERE e.case_id = $1
-		AND e.kind = ANY($2)
-		AND NOT EXISTS (SELECT 1 FROM evidence_voids v WHERE v.evidence_id = e.id))`, caseID, pq.Array(cases.AbuseEvidenceKinds()))
-	return exists, formatError(err, "evidence")
+// suspicion of abuse. The rule is cases.Evidence.BacksAbuse, asked of each
+// item the database returns, so that store and pages never disagree: a chat
+// excerpt counts only when its parse holds a buyer's line, and the parse
+// lives in Go.
+func (s *Store) hasAbuseEvidenceTx(ctx context.Context, tx *sqlx.Tx, caseID int64) (bool, error) {
+	var rows []evidenceRow
+	if err := sqlx.SelectContext(ctx, tx, &rows, evidenceSelect+` WHERE e.case_id = $1 AND e.kind = ANY($2) AND v.evidence_id IS NULL ORDER BY e.id`,
+		caseID, pq.Array(cases.AbuseEvidenceKinds())); err != nil {
+		return false, formatError(err, "evidence")
+	}
+	for _, r := range rows {
+		ev, err := r.toEvidence(s.loc)
+		if err != nil {
+			return false, err
+		}
+		if ev.BacksAbuse() {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
+	"redress/cases/chat"
 )
 
 // EvidenceDraft is evidence being added to a case: one transaction, begun
@@ -100,7 +101,7 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	if err := d.begin(ctx); err != nil {
 		return cases.Evidence{}, err
 	}
-	row, err := newEvidenceRow(d.caseID, d.actor.ID, in, d.file)
+	row, err := newEvidenceRow(d.caseID, d.actor.ID, in, d.file, d.s.loc)
 	if err != nil {
 		return cases.Evidence{}, err
 	}
@@ -119,7 +120,7 @@ func (d *EvidenceDraft) Commit(ctx context.Context, in cases.EvidenceInput) (cas
 	if _, err := d.tx.NamedExecContext(ctx, evidenceInsert, row); err != nil {
 		return cases.Evidence{}, formatError(err, "evidence")
 	}
-	ev, err := getEvidenceTx(ctx, d.tx, row.ID)
+	ev, err := d.s.getEvidenceTx(ctx, d.tx, row.ID)
 	if err != nil {
 		return cases.Evidence{}, err
 	}
@@ -141,7 +142,7 @@ func (s *Store) AddEvidence(ctx context.Context, caseID int64, in cases.Evidence
 
 // newEvidenceRow builds the row of a checked input: its content is the file,
 // the chat excerpt's text exactly as received, or the record's canonical JSON.
-func newEvidenceRow(caseID, actorID int64, in cases.EvidenceInput, file *storedFile) (evidenceRow, error) {
+func newEvidenceRow(caseID, actorID int64, in cases.EvidenceInput, file *storedFile, loc *time.Location) (evidenceRow, error) {
 	r := evidenceRow{CaseID: caseID, Kind: string(in.Kind), FileName: in.FileName, Note: in.Note, AddedBy: actorID}
 	r.CapturedAt = nullTime(in.CapturedAt)
 	if in.Kind == cases.EvidenceDeliverySignature || in.Kind == cases.EvidenceTrackingRecord {
@@ -178,13 +179,18 @@ func newEvidenceRow(caseID, actorID int64, in cases.EvidenceInput, file *storedF
 	case in.Kind == cases.EvidenceChatExcerpt:
 		body = []byte(in.Text)
 		r.ContentType = "text/plain; charset=utf-8"
-		t := cases.ParseChat(in.Text)
+		t := chat.Parse(in.Text, loc).WithRoles(in.Roles)
 		r.Parsed = sql.NullBool{Bool: t.Parsed, Valid: true}
 		raw, err := json.Marshal(t.Lines)
 		if err != nil {
 			return r, cases.Internalf(err, "encode chat lines")
 		}
 		r.Lines = raw
+		if len(in.Roles) > 0 {
+			if r.Roles, err = json.Marshal(in.Roles); err != nil {
+				return r, cases.Internalf(err, "encode chat roles")
+			}
+		}
 	default:
 		raw, err := json.Marshal(r.record())
 		if err == nil {
@@ -230,15 +236,18 @@ func (r evidenceRow) addedPayload() map[string]any {
 	if r.SignedAt.Valid {
 		p["signed_by"], p["signed_at"] = r.SignedBy.String, r.SignedAt.Time.UTC().Format(time.RFC3339Nano)
 	}
+	if r.Roles != nil {
+		p["roles"] = json.RawMessage(r.Roles)
+	}
 	return p
 }
 
 // GetEvidence returns one evidence item.
 func (s *Store) GetEvidence(ctx context.Context, id int64) (cases.Evidence, error) {
-	return getEvidenceTx(ctx, s.db, id)
+	return s.getEvidenceTx(ctx, s.db, id)
 }
 
-func getEvidenceTx(ctx context.Context, q sqlx.QueryerContext, id int64) (cases.Evidence, error) {
+func (s *Store) getEvidenceTx(ctx context.Context, q sqlx.QueryerContext, id int64) (cases.Evidence, error) {
 	var r evidenceRow
 	err := sqlx.GetContext(ctx, q, &r, evidenceSelect+` WHERE e.id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -247,7 +256,7 @@ func getEvidenceTx(ctx context.Context, q sqlx.QueryerContext, id int64) (cases.
 	if err != nil {
 		return cases.Evidence{}, formatError(err, "evidence")
 	}
-	return r.toEvidence()
+	return r.toEvidence(s.loc)
 }
 
 // ListEvidence returns a case's evidence, voided items included, oldest
@@ -256,17 +265,17 @@ func (s *Store) ListEvidence(ctx context.Context, caseID int64) ([]cases.Evidenc
 	if err := s.caseExists(ctx, caseID); err != nil {
 		return nil, err
 	}
-	return listEvidenceTx(ctx, s.db, caseID)
+	return s.listEvidenceTx(ctx, s.db, caseID)
 }
 
-func listEvidenceTx(ctx context.Context, q sqlx.QueryerContext, caseID int64) ([]cases.Evidence, error) {
+func (s *Store) listEvidenceTx(ctx context.Context, q sqlx.QueryerContext, caseID int64) ([]cases.Evidence, error) {
 	var rows []evidenceRow
 	if err := sqlx.SelectContext(ctx, q, &rows, evidenceSelect+` WHERE e.case_id = $1 ORDER BY e.id`, caseID); err != nil {
 		return nil, formatError(err, "evidence")
 	}
 	out := make([]cases.Evidence, 0, len(rows))
 	for _, r := range rows {
-		ev, err := r.toEvidence()
+		ev, err := r.toEvidence(s.loc)
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +331,7 @@ func (s *Store) VoidEvidence(ctx context.Context, id int64, reason string) (case
 		if n, _ := res.RowsAffected(); n == 0 {
 			return cases.Errorf(cases.Conflict, "evidence %d is void already", id)
 		}
-		voided, err = getEvidenceTx(ctx, tx, id)
+		voided, err = s.getEvidenceTx(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -344,7 +353,7 @@ func (s *Store) EvidencePack(ctx context.Context, caseID int64) (cases.EvidenceP
 		if err != nil {
 			return formatError(err, "case")
 		}
-		p.Items, err = listEvidenceTx(ctx, tx, caseID)
+		p.Items, err = s.listEvidenceTx(ctx, tx, caseID)
 		return err
 	})
 	if err != nil {

@@ -28,6 +28,7 @@ type evidenceRow struct {
 	StatusLines []byte         `db:"status_lines"`
 	Parsed      sql.NullBool   `db:"parsed"`
 	Lines       []byte         `db:"lines"`
+	Roles       []byte         `db:"roles"`
 	AddedBy     int64          `db:"added_by"`
 	AddedAt     time.Time      `db:"added_at"`
 
@@ -39,7 +40,9 @@ type evidenceRow struct {
 	VoidedAt   sql.NullTime   `db:"voided_at"`
 }
 
-func (r evidenceRow) toEvidence() (cases.Evidence, error) {
+// toEvidence returns the item, a chat excerpt parsed in loc (the shop's
+// zone) from its stored text with its confirmed roles.
+func (r evidenceRow) toEvidence(loc *time.Location) (cases.Evidence, error) {
 	e := cases.Evidence{
 		ID: r.ID, CaseID: r.CaseID, Kind: cases.EvidenceKind(r.Kind), SHA256: r.SHA256, Size: r.Size,
 		ContentType: r.ContentType, FileName: r.FileName, Note: r.Note, CapturedAt: timePtr(r.CapturedAt),
@@ -57,12 +60,14 @@ func (r evidenceRow) toEvidence() (cases.Evidence, error) {
 		e.Content.UploadID, e.Content.ChunkSize = r.UploadID.Int64, int(r.ChunkSize.Int64)
 	}
 	if e.Kind == cases.EvidenceChatExcerpt {
-		text, parsed := r.Body.String, r.Parsed.Bool
-		lines := []cases.ChatLine{}
-		if err := json.Unmarshal(r.Lines, &lines); err != nil {
-			return cases.Evidence{}, cases.Internalf(err, "decode chat lines of evidence %d", r.ID)
+		text := r.Body.String
+		e.Text = &text
+		if r.Roles != nil {
+			if err := json.Unmarshal(r.Roles, &e.Roles); err != nil {
+				return cases.Evidence{}, cases.Internalf(err, "decode chat roles of evidence %d", r.ID)
+			}
 		}
-		e.Text, e.Parsed, e.Lines = &text, &parsed, &lines
+		e.ReadChat(loc)
 	}
 	if r.StatusLines != nil {
 		lines := []cases.StatusLine{}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -305,5 +306,52 @@ func TestVerifyEvidenceFindsRewrittenBytes(t *testing.T) {
 	checked, broken, err := s.VerifyAll(context.Background(), true, func(cases.Verification) {})
 	if err != nil || checked != 1 || broken != 1 {
 		t.Fatalf("VerifyAll: %d checked, %d broken, %v", checked, broken, err)
+	}
+}
+
+// TestChatParseIsAView: a chat excerpt's lines come from its stored text on
+// every read, in the store's zone, with the roles the agent confirmed; the
+// parse stored beside it (the one shown when it was saved) is not what is
+// read back, so a better parser improves old excerpts.
+func TestChatParseIsAView(t *testing.T) {
+	db := testdb.New(t)
+	s := store.New(db)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	s.SetLocation(shanghai)
+	agent := addUser(t, db, cases.RoleAgent)
+	c := newCase(t, s, agent)
+	text := "旗舰店:小美 2026-11-20 10:01:02\n亲，您好\n小王 2026-11-20 10:01:30\n不退款就差评\n"
+	ev, err := s.AddEvidence(as(agent), c.ID, cases.EvidenceInput{Kind: cases.EvidenceChatExcerpt, Text: text,
+		Roles: cases.ChatRoles{"小王": "buyer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An excerpt saved by an older parser that could not read it.
+	var old int64
+	if err := db.Get(&old, `INSERT INTO evidence (case_id, kind, sha256, size, content_type, body, parsed, lines, added_by)
+		SELECT case_id, kind, sha256, size, content_type, body, false, '[]', added_by FROM evidence WHERE id = $1 RETURNING id`, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetEvidence(context.Background(), old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Parsed == nil || !*got.Parsed || got.Lines == nil || len(*got.Lines) != 2 {
+		t.Fatalf("old excerpt read as %+v", got)
+	}
+	l := (*got.Lines)[1]
+	if l.Speaker != "小王" || l.Role != "buyer" || l.At != "2026-11-20 10:01:30" || l.AtTime == nil ||
+		!l.AtTime.Equal(time.Date(2026, 11, 20, 10, 1, 30, 0, shanghai)) {
+		t.Fatalf("old excerpt's buyer line %+v", l)
+	}
+	if !got.BacksAbuse() {
+		t.Error("the old excerpt's buyer line (the shop's sub-account beside one other speaker) does not back abuse")
+	}
+	if l := (*ev.Lines)[1]; l.Role != "buyer" || !ev.BacksAbuse() {
+		t.Errorf("confirmed excerpt's line %+v", l)
+	}
+	var roles string
+	if err := db.Get(&roles, `SELECT roles::text FROM evidence WHERE id = $1`, ev.ID); err != nil || roles != `{"小王": "buyer"}` {
+		t.Errorf("stored roles %q, %v", roles, err)
 	}
 }

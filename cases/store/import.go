@@ -2,44 +2,76 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
 
 	"redress/cases"
 )
 
-// Import creates a case for every line of a UTF-8 CSV export (see
-// ParseImport), each line in a transaction of its own: a bad line is
-// reported and never stops the good ones. A line whose platform and
-// external id already exist is skipped, so importing the same export twice
-// creates nothing the second time. A file whose header is wrong or whose
-// bytes are not UTF-8 is refused whole.
-func (s *Store) Import(ctx context.Context, body []byte, due cases.DueIn) (cases.ImportReport, error) {
-	if _, err := cases.RequireActor(ctx); err != nil {
-		return cases.ImportReport{}, err
+// CaseByExternalID returns the case imported from a platform under its id
+// there; NotFound when there is none.
+func (s *Store) CaseByExternalID(ctx context.Context, platform cases.Platform, externalID string) (cases.Case, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM cases WHERE platform = $1 AND external_id = $2`, string(platform), externalID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.Case{}, cases.Errorf(cases.NotFound, "no case from %s with external id %q", platform, externalID)
 	}
-	lines, err := cases.ParseImport(body)
 	if err != nil {
-		return cases.ImportReport{}, err
+		return cases.Case{}, formatError(err, "case")
 	}
-	rep := cases.ImportReport{Errors: []cases.ImportError{}}
-	for l := range lines {
-		if l.Err != nil {
-			rep.Errors = append(rep.Errors, *l.Err)
-			continue
-		}
-		if _, err := s.Create(ctx, l.Case, due(l.Case.Kind, l.Case.Severity)); err != nil {
-			var e *cases.Error
-			switch {
-			case errors.As(err, &e) && e.Code == cases.Conflict:
-				rep.Skipped++
-			case errors.As(err, &e) && e.Code != cases.Internal && e.Code != cases.Unavailable:
-				rep.Errors = append(rep.Errors, cases.NewImportError(l.Line, err))
-			default:
-				return rep, err
-			}
-			continue
-		}
-		rep.Created++
+	return getCaseTx(ctx, s.db, id)
+}
+
+// SavedMapping is a column mapping saved under a name, as JSON: the store
+// keeps it and does not read it (package intake does).
+type SavedMapping struct {
+	Name      string          `db:"name" json:"name"`
+	Mapping   json.RawMessage `db:"mapping" json:"mapping"`
+	CreatedBy int64           `db:"created_by" json:"created_by"`
+}
+
+// SaveMapping saves a column mapping under its name, replacing one of the
+// same name.
+func (s *Store) SaveMapping(ctx context.Context, name string, mapping json.RawMessage) error {
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return err
 	}
-	return rep, nil
+	name = strings.TrimSpace(name)
+	if err := cases.CheckText("mapping_name", name, 100, true); err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO import_mappings (name, mapping, created_by) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET mapping = EXCLUDED.mapping, created_by = EXCLUDED.created_by, updated_at = now()`,
+		name, []byte(mapping), actor.ID)
+	return formatError(err, "mapping")
+}
+
+// Mapping returns the mapping saved under name.
+func (s *Store) Mapping(ctx context.Context, name string) (SavedMapping, error) {
+	var m SavedMapping
+	err := s.db.GetContext(ctx, &m, `SELECT name, mapping, created_by FROM import_mappings WHERE name = $1`, name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, cases.FieldError("mapping", "no mapping is saved under the name %q", name)
+	}
+	return m, formatError(err, "mapping")
+}
+
+// Mappings lists the saved mappings by name.
+func (s *Store) Mappings(ctx context.Context) ([]SavedMapping, error) {
+	out := []SavedMapping{}
+	err := s.db.SelectContext(ctx, &out, `SELECT name, mapping, created_by FROM import_mappings ORDER BY name`)
+	return out, formatError(err, "mapping")
+}
+
+// RecordTx changes a case in the caller's transaction on behalf of a source
+// outside the shop (a platform's export): no assignee check, the decision
+// records who brought the news in its payload.
+func (s *Store) RecordTx(ctx context.Context, tx *sqlx.Tx, id int64, decide cases.Decide) (cases.Case, error) {
+	c, _, err := s.ChangeTx(ctx, tx, id, nil, nil, decide)
+	return c, err
 }

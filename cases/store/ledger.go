@@ -128,7 +128,7 @@ func (s *Store) verifyEvidence(ctx context.Context, caseID int64, evs []cases.Ev
 			recorded[p.EvidenceID] = p.SHA256
 		}
 	}
-	items, err := listEvidenceTx(ctx, s.db, caseID)
+	items, err := s.listEvidenceTx(ctx, s.db, caseID)
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,8 @@ func shopsByIDTx(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[i
 // CreateDue is Create with the first due time computed from the case's
 // shop (created on first sight) and the database's clock: a policy that
 // counts business hours needs the shop's calendar.
-func (s *Store) CreateDue(ctx context.Context, c cases.Case, due func(shop cases.Shop, now time.Time) time.Time) (cases.Case, error) {
-	return s.create(ctx, c, 0, due)
+//
+// A case without a platform deadline gets rule's, when there is one.
+func (s *Store) CreateDue(ctx context.Context, c cases.Case, rule *cases.PlatformRule, due func(shop cases.Shop, now time.Time) time.Time) (cases.Case, error) {
+	return s.create(ctx, c, 0, due, rule)
 }

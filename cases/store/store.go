@@ -9,6 +9,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -21,10 +22,24 @@ import (
 type Store struct {
 	db  *sqlx.DB
 	sql statements
+	loc *time.Location // the shop's zone: chat excerpts' times are read in it
 }
 
-// New returns a Store on db.
-func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements()} }
+// New returns a Store on db. Chat excerpts' dated times are read in UTC
+// until SetLocation names the shop's zone.
+func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), loc: time.UTC} }
+
+// SetLocation sets the time zone in which chat excerpts' times without an
+// offset are read (REDRESS_TIMEZONE, the shop's zone). Call it before the
+// store is used.
+func (s *Store) SetLocation(loc *time.Location) {
+	if loc != nil {
+		s.loc = loc
+	}
+}
+
+// Location returns the zone chat excerpts' times are read in.
+func (s *Store) Location() *time.Location { return s.loc }
 
 // InTx runs fn in one transaction and commits it when fn succeeds, mapping
 // every error once (PostgreSQL's to domain errors; domain errors pass

@@ -6,13 +6,8 @@ package actions
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"redress/cases"
 	"redress/cases/store"
@@ -67,7 +62,24 @@ func (a *Cases) Create(ctx context.Context, in cases.CaseInput) (cases.Case, err
 	if err := workflows.MayAssign(actor, nil, nc.AssigneeID); err != nil {
 		return cases.Case{}, err
 	}
-	return a.store.CreateDue(ctx, nc, func(shop cases.Shop, now time.Time) time.Time {
+	return a.create(ctx, nc)
+}
+
+// create creates a checked case, due by the policy's deadline for its first
+// step (in the shop's business hours when the policy counts them); a case
+// without a platform deadline gets its platform rule's.
+func (a *Cases) create(ctx context.Context, nc cases.Case) (cases.Case, error) {
+	var rule *cases.PlatformRule
+	if nc.PlatformDueAt == nil {
+		r, err := a.store.PlatformRule(ctx, nc.Platform, nc.Kind)
+		switch {
+		case err == nil:
+			rule = &r
+		case cases.ErrorCode(err) != cases.NotFound:
+			return cases.Case{}, err
+		}
+	}
+	return a.store.CreateDue(ctx, nc, rule, func(shop cases.Shop, now time.Time) time.Time {
 		return *a.policy.Deadlines.DueOn(a.policy.Calendar(shop), nc.Kind, nc.Severity, cases.StateRespond, now)
 	})
 }
@@ -131,27 +143,13 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 	return evs[0], nil
 }
 
-// Import imports a platform's CSV export in charset ("" or utf-8, or
-// gb18030/gbk/gb2312 as Chinese spreadsheet tools write).
-func (a *Cases) Import(ctx context.Context, r io.Reader, charset string) (cases.ImportReport, error) {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return cases.ImportReport{}, cases.Errorf(cases.TooLarge, "the file is larger than %d MiB; split it", tooBig.Limit>>20)
-		}
-		return cases.ImportReport{}, &cases.Error{Code: cases.Malformed, Message: "the upload was interrupted", Err: err}
-	}
-	switch cs := strings.ToLower(charset); cs {
-	case "", "utf-8", "utf8":
-	case "gb18030", "gbk", "gb2312":
-		if body, err = simplifiedchinese.GB18030.NewDecoder().Bytes(body); err != nil {
-			return cases.ImportReport{}, &cases.Error{Code: cases.Invalid, Field: "body", Message: "the file is not valid " + cs}
-		}
-	default:
-		return cases.ImportReport{}, &cases.Error{Code: cases.Unsupported, Field: "charset", Message: "charset must be utf-8 or gb18030"}
-	}
-	return a.store.Import(ctx, body, a.firstDue)
+// ReturnReceived records that the goods a return_refund remedy sends back
+// arrived, with their courier, waybill and date.
+func (a *Cases) ReturnReceived(ctx context.Context, id int64, version *int64, in workflows.ReturnInput) (cases.Case, error) {
+	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+		res, err := workflows.ReceiveReturn(cur, in, a.facts(f))
+		return cases.Change{Case: res.Case, Events: res.Events}, err
+	})
 }
 
 // facts adapts the store's facts to the protocol's.

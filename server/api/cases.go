@@ -42,6 +42,9 @@ func (h *Cases) Get(c echo.Context) error {
 		c.Response().Header().Set("ETag", etag(cs))
 		return c.NoContent(http.StatusNotModified)
 	}
+	if cs.BuyerHistory, err = h.store.BuyerHistory(c.Request().Context(), cs); err != nil {
+		return err
+	}
 	return caseResponse(c, http.StatusOK, cs)
 }
 
@@ -183,6 +186,12 @@ func (h *Cases) Comment(c echo.Context) error {
 // policy says so.
 func (h *Cases) ProposeRemedy(c echo.Context) error {
 	return changeCase(c, ifMatchOptional, h.ops.ProposeRemedy)
+}
+
+// ReturnReceived handles POST /api/v1/cases/{id}/return-received
+// {"courier","waybill","received_at"}: the goods of a return_refund arrived.
+func (h *Cases) ReturnReceived(c echo.Context) error {
+	return changeCase(c, ifMatchOptional, h.ops.ReturnReceived)
 }
 
 // changeCase is the prologue and epilogue of every conditional write of a

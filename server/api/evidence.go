@@ -100,7 +100,8 @@ func (h *Evidence) Void(c echo.Context) error {
 }
 
 // ParseChat handles POST /api/v1/evidence/parse: a preview of how a pasted
-// chat excerpt will be read, without storing anything.
+// chat excerpt will be read, without storing anything. Dated times are read
+// in the shop's time zone, as the stored excerpt's will be.
 func (h *Evidence) ParseChat(c echo.Context) error {
 	var in struct {
 		Text string `json:"text"`
@@ -108,5 +109,8 @@ func (h *Evidence) ParseChat(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, cases.ParseChat(in.Text))
+	if len(in.Text) > cases.MaxChatBytes {
+		return cases.FieldError("text", "text is %d bytes long; the limit is %d", len(in.Text), cases.MaxChatBytes)
+	}
+	return c.JSON(http.StatusOK, cases.PreviewChat(in.Text, h.cfg.Location))
 }

@@ -15,9 +15,10 @@ import (
 // MaxCSVBytes bounds a CSV export; cases.MaxImportLines bounds its lines.
 const MaxCSVBytes = 16 << 20
 
-// CSV streams the import form's file (fields csrf_token, charset, then
-// file) into importCSV, and returns its report and the charset chosen.
-func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, charset string) (cases.ImportReport, error)) (cases.ImportReport, string, error) {
+// CSV streams the import form's file (fields csrf_token, charset, an
+// optional saved mapping's name, then file) into importCSV, and returns its
+// report and the charset chosen.
+func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, charset, mapping string) (cases.ImportReport, error)) (cases.ImportReport, string, error) {
 	req := c.Request()
 	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(timeout))
 	if !auth.IsMultipart(c) {
@@ -28,7 +29,7 @@ func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, char
 	if err != nil {
 		return cases.ImportReport{}, "", &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
 	}
-	charset := ""
+	charset, mapping := "", ""
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -55,11 +56,17 @@ func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, char
 				return cases.ImportReport{}, charset, uploadError(err)
 			}
 			charset = string(b)
+		case "mapping":
+			b, err := io.ReadAll(io.LimitReader(part, 128))
+			if err != nil {
+				return cases.ImportReport{}, charset, uploadError(err)
+			}
+			mapping = string(b)
 		case "file":
 			if part.FileName() == "" {
 				return cases.ImportReport{}, charset, cases.FieldError("file", "choose the CSV file to import")
 			}
-			rep, err := importCSV(partReader{part}, charset)
+			rep, err := importCSV(partReader{part}, charset, mapping)
 			return rep, charset, err
 		}
 	}

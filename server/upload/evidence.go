@@ -51,6 +51,7 @@ type Options struct {
 type Fields struct {
 	Kind        cases.EvidenceKind `json:"kind"`
 	Text        string             `json:"text"`
+	Roles       cases.ChatRoles    `json:"roles"`
 	CapturedAt  string             `json:"captured_at"`
 	Note        string             `json:"note"`
 	Courier     string             `json:"courier"`
@@ -69,7 +70,7 @@ type StatusLine struct {
 
 // Input checks the fields' times and returns the evidence input.
 func (f Fields) Input() (cases.EvidenceInput, error) {
-	in := cases.EvidenceInput{Kind: f.Kind, Text: f.Text, Note: f.Note, Courier: f.Courier, Waybill: f.Waybill, SignedBy: f.SignedBy}
+	in := cases.EvidenceInput{Kind: f.Kind, Text: f.Text, Roles: f.Roles, Note: f.Note, Courier: f.Courier, Waybill: f.Waybill, SignedBy: f.SignedBy}
 	var err error
 	if in.CapturedAt, err = ParseTime("captured_at", f.CapturedAt, nil); err != nil {
 		return in, err
@@ -265,7 +266,7 @@ func readField(in *cases.EvidenceInput, name string, part *multipart.Part, loc *
 		return cases.FieldError(name, "%s is longer than %d bytes", name, limit)
 	}
 	v := string(b)
-	if name != "text" && name != "status_lines" {
+	if name != "text" && name != "status_lines" && name != "roles" {
 		values.Set(name, v)
 	}
 	switch name {
@@ -285,6 +286,11 @@ func readField(in *cases.EvidenceInput, name string, part *multipart.Part, loc *
 		in.CapturedAt, err = ParseTime(name, v, loc)
 	case "signed_at":
 		in.SignedAt, err = ParseTime(name, v, loc)
+	case "roles":
+		if jerr := json.Unmarshal(b, &in.Roles); jerr != nil {
+			return &cases.Error{Code: cases.Invalid, Field: name, Err: jerr,
+				Message: `roles must be a JSON object {"speaker": "buyer"|"shop"|"system"}`}
+		}
 	case "status_lines":
 		var lines []StatusLine
 		if jerr := json.Unmarshal(b, &lines); jerr != nil {

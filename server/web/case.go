@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/chat"
 	"redress/server/request"
 	"redress/workflows"
 )
@@ -61,9 +62,18 @@ type remedyView struct {
 	Fields        []fieldView // the proposal form
 }
 
-// chatPreview is how a pasted chat excerpt will be read.
+// chatPreview is how a pasted chat excerpt will be read, with a choice of
+// side for each speaker: the parser's guess, or what the agent chose.
 type chatPreview struct {
-	Transcript cases.ChatTranscript
+	Transcript chat.Transcript
+	Speakers   []speakerChoice
+}
+
+// speakerChoice is one speaker of a previewed excerpt and its side.
+type speakerChoice struct {
+	Name    string
+	Role    chat.Role
+	Options []option
 }
 
 // Show handles GET /cases/{id}.
@@ -105,6 +115,9 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	}
 	v.Title = cs.Ref + " · " + h.t(v, "case.title")
 	actor := v.User.Actor()
+	if cs.BuyerHistory, err = h.store.BuyerHistory(ctx, cs); err != nil {
+		return err
+	}
 	cv := &caseView{Case: cs, Assignee: dir.name(cs.AssigneeID), CanAct: actor.CanActOn(cs.AssigneeID),
 		forms: map[string]*formState{}}
 	if posted != nil {
@@ -164,7 +177,7 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 			Selected: string(k) == cv.Form("evidence").Get("kind")})
 	}
 	if f := cv.forms["chat"]; f != nil && strings.TrimSpace(f.Get("text")) != "" {
-		cv.Chat = &chatPreview{Transcript: cases.ParseChat(f.Get("text"))}
+		cv.Chat = h.chatPreview(v, f.Values)
 	}
 	for _, r := range hist.Items {
 		cv.Remedies = append(cv.Remedies, remedyRow{RemedyRecord: r, ProposedByName: dir.name(r.ProposedBy), DecidedByName: dir.name(r.DecidedBy)})

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/chat"
 	"redress/server/auth"
 	"redress/server/request"
 	"redress/server/upload"
@@ -23,8 +26,9 @@ type evidenceView struct {
 	AddedBy  string
 	VoidedBy string
 	SizeText string
-	// A chat excerpt's lines when they were recognised, else its text.
-	ChatLines []cases.ChatLine
+	// A chat excerpt's text as stored, and its lines when the layout was
+	// recognised (the parse is a view, made on every read).
+	ChatLines []chat.Line
 	ChatText  string
 	ShortHash string
 	Form      *formState // the void form, when it was refused
@@ -41,7 +45,8 @@ func (h *CasePages) evidenceView(v *view, e cases.Evidence, dir directory, poste
 	}
 	if e.Parsed != nil && *e.Parsed && e.Lines != nil {
 		ev.ChatLines = *e.Lines
-	} else if e.Text != nil {
+	}
+	if e.Text != nil {
 		ev.ChatText = *e.Text
 	}
 	return ev
@@ -60,7 +65,7 @@ func humanSize(n int64) string {
 
 // evidenceFields are the inputs of the upload and chat forms.
 func evidenceFields() []string {
-	return []string{"kind", "file", "file_name", "text", "note", "captured_at", "courier", "waybill", "signed_by",
+	return []string{"kind", "file", "file_name", "text", "roles", "note", "captured_at", "courier", "waybill", "signed_by",
 		"signed_at", "status_lines"}
 }
 
@@ -88,11 +93,68 @@ func (h *CasePages) AddEvidence(c echo.Context) error {
 	if values.Get("preview") != "" {
 		return h.page(c, http.StatusOK, id, &formState{Name: "chat", Values: values})
 	}
-	in := cases.EvidenceInput{Kind: cases.EvidenceChatExcerpt, Text: values.Get("text"), Note: values.Get("note")}
+	roles, err := confirmedRoles(values, h.cfg.Location)
+	if err != nil {
+		return h.refuse(c, id, "chat", values, evidenceFields(), err)
+	}
+	in := cases.EvidenceInput{Kind: cases.EvidenceChatExcerpt, Text: values.Get("text"), Note: values.Get("note"), Roles: roles}
 	if _, err := h.store.AddEvidence(c.Request().Context(), id, in); err != nil {
 		return h.refuse(c, id, "chat", values, evidenceFields(), err)
 	}
 	return redirect(c, caseURL(id, "evidence_added")+"#evidence")
+}
+
+// confirmedRoles reads the sides the agent chose in the preview: the form
+// posts a "speaker" and a "role" input for each speaker, in order. A
+// recognised transcript is saved from the page only once every speaker's
+// side is confirmed (the preview asks for it), so that an excerpt's
+// attribution is never the parser's guess alone.
+func confirmedRoles(values url.Values, loc *time.Location) (cases.ChatRoles, error) {
+	names, sides := values["speaker"], values["role"]
+	if len(names) != len(sides) {
+		return nil, cases.FieldError("roles", "every speaker needs a side: buyer, shop or system")
+	}
+	roles := cases.ChatRoles{}
+	for i, name := range names {
+		if sides[i] != "" {
+			roles[name] = chat.Role(sides[i])
+		}
+	}
+	p := cases.PreviewChat(values.Get("text"), loc)
+	for _, sp := range p.Speakers {
+		if _, ok := roles[sp.Name]; !ok {
+			return nil, cases.FieldError("roles", "confirm who %q is (buyer, shop or system) in the preview before adding the excerpt", sp.Name)
+		}
+	}
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	return roles, nil
+}
+
+// chatPreview is the preview of the chat form's text, each speaker's side
+// as the agent chose it, else as the parser guesses it.
+func (h *CasePages) chatPreview(v *view, values url.Values) *chatPreview {
+	p := cases.PreviewChat(values.Get("text"), h.cfg.Location)
+	chosen := map[string]string{}
+	for i, name := range values["speaker"] {
+		if i < len(values["role"]) {
+			chosen[name] = values["role"][i]
+		}
+	}
+	cp := &chatPreview{Transcript: p.Transcript}
+	for _, sp := range p.Speakers {
+		role := string(sp.Role)
+		if c, ok := chosen[sp.Name]; ok {
+			role = c
+		}
+		choice := speakerChoice{Name: sp.Name, Role: chat.Role(role)}
+		for _, r := range []chat.Role{chat.RoleBuyer, chat.RoleShop, chat.RoleSystem} {
+			choice.Options = append(choice.Options, option{Value: string(r), Label: h.t(v, "chat_role."+string(r)), Selected: string(r) == role})
+		}
+		cp.Speakers = append(cp.Speakers, choice)
+	}
+	return cp
 }
 
 // Void handles POST /evidence/{id}/void (supervisors): the item stays

@@ -7,6 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/store"
+	"redress/server/actions"
 	"redress/server/problem"
 	"redress/server/upload"
 )
@@ -18,6 +20,9 @@ type importView struct {
 	Error   *fieldErr
 	Charset string
 	Columns []string
+	// Mappings are the saved column mappings; Mapping the one chosen.
+	Mappings []store.SavedMapping
+	Mapping  string
 }
 
 // Page handles GET /import.
@@ -26,7 +31,11 @@ func (h *Import) Page(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.D = &importView{Columns: cases.ImportColumns()}
+	iv := &importView{Columns: cases.ImportColumns()}
+	if iv.Mappings, err = h.store.Mappings(c.Request().Context()); err != nil {
+		return err
+	}
+	v.D = iv
 	return h.render(c, http.StatusOK, "import", v)
 }
 
@@ -42,8 +51,12 @@ func (h *Import) Upload(c echo.Context) error {
 	}
 	iv := &importView{Columns: cases.ImportColumns()}
 	v.D = iv
-	rep, charset, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, charset string) (cases.ImportReport, error) {
-		return h.ops.Import(c.Request().Context(), r, charset)
+	if iv.Mappings, err = h.store.Mappings(c.Request().Context()); err != nil {
+		return err
+	}
+	rep, charset, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, charset, mapping string) (cases.ImportReport, error) {
+		iv.Mapping = mapping
+		return h.ops.Import(c.Request().Context(), r, actions.ImportOptions{Charset: charset, MappingName: mapping, Location: h.cfg.Location})
 	})
 	iv.Charset = charset
 	if err != nil {

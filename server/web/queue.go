@@ -31,6 +31,9 @@ type queueView struct {
 type queueRow struct {
 	Case     cases.Case
 	Assignee string
+	// KnownAbuse marks a case whose buyer has another case on the same
+	// platform flagged as suspected abuse.
+	KnownAbuse bool
 }
 
 // Mine handles GET /: my open cases, overdue first, then by due time;
@@ -116,8 +119,12 @@ func (h *Queue) list(c echo.Context, scope string) error {
 		qv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
 		return h.render(c, problem.Status(de), "queue", v)
 	}
+	flagged, err := h.store.AbuseFlaggedBuyers(c.Request().Context(), page.Items)
+	if err != nil {
+		return err
+	}
 	for _, cs := range page.Items {
-		row := queueRow{Case: cs.Masked()}
+		row := queueRow{Case: cs.Masked(), KnownAbuse: flagged[cs.ID]}
 		if dir != nil {
 			row.Assignee = dir.name(cs.AssigneeID)
 		}

@@ -150,6 +150,7 @@
   if (chat && preview) {
     var timer = null;
     var token = chat.form.querySelector("input[name=csrf_token]").value;
+    var roleLabel = function (r) { return r ? (preview.dataset[r] || r) : ""; };
     var render = function (res) {
       preview.textContent = "";
       var p = document.createElement("p");
@@ -157,17 +158,56 @@
       p.textContent = res.parsed ? preview.dataset.parsed : preview.dataset.unparsed;
       preview.appendChild(p);
       if (!res.parsed) return;
+      // The agent confirms each speaker's side; the guess is preselected.
+      if (res.speakers.length) {
+        var set = document.createElement("fieldset");
+        set.className = "speakers";
+        var legend = document.createElement("legend");
+        legend.textContent = preview.dataset.confirm;
+        set.appendChild(legend);
+        res.speakers.forEach(function (s, i) {
+          var div = document.createElement("div");
+          div.className = "field speaker";
+          var hidden = document.createElement("input");
+          hidden.type = "hidden"; hidden.name = "speaker"; hidden.value = s.name;
+          var label = document.createElement("label");
+          label.htmlFor = "role-" + i;
+          label.textContent = s.name;
+          var sel = document.createElement("select");
+          sel.id = "role-" + i; sel.name = "role"; sel.required = true;
+          var opts = s.role ? [] : [""];
+          opts = opts.concat(["buyer", "shop", "system"]);
+          opts.forEach(function (r) {
+            var o = document.createElement("option");
+            o.value = r;
+            o.textContent = r ? roleLabel(r) : preview.dataset.choose;
+            if (r === s.role) o.selected = true;
+            sel.appendChild(o);
+          });
+          div.appendChild(hidden); div.appendChild(label); div.appendChild(sel);
+          set.appendChild(div);
+        });
+        preview.appendChild(set);
+      }
       var table = document.createElement("table");
       table.className = "chat";
       var body = document.createElement("tbody");
       res.lines.forEach(function (l) {
         var tr = document.createElement("tr");
+        tr.className = l.system ? "system" : (l.role ? "role-" + l.role : "");
         var at = document.createElement("td");
         at.className = "muted";
         at.textContent = l.at;
         var who = document.createElement("th");
         who.scope = "row";
         who.textContent = l.speaker;
+        if (l.role && !l.system) {
+          var badge = document.createElement("span");
+          badge.className = "role";
+          badge.textContent = roleLabel(l.role);
+          who.appendChild(document.createTextNode(" "));
+          who.appendChild(badge);
+        }
         var msg = document.createElement("td");
         msg.textContent = l.message;
         tr.appendChild(at); tr.appendChild(who); tr.appendChild(msg);
