@@ -21,10 +21,12 @@ import (
 type Store struct {
 	db  *sqlx.DB
 	sql statements
+	// fewMax is searchFewMax; tests lower it to reach both strategies.
+	fewMax int
 }
 
 // New returns a Store on db.
-func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements()} }
+func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), fewMax: searchFewMax} }
 
 // InTx runs fn in one transaction and commits it when fn succeeds, mapping
 // every error once (PostgreSQL's to domain errors; domain errors pass
