@@ -45,7 +45,7 @@ func (s *Store) List(ctx context.Context, f cases.Filter) (cases.Page[cases.Case
 		return cases.Page[cases.Case]{}, err
 	}
 	id, isID := parseIdentifier(f.Q)
-	q, args, err := s.listStatement(f, isID)
+	q, args, err := s.listStatement(ctx, f, isID)
 	if err != nil {
 		return cases.Page[cases.Case]{}, err
 	}
@@ -63,7 +63,7 @@ func (s *Store) List(ctx context.Context, f cases.Filter) (cases.Page[cases.Case
 	if named {
 		return page, nil
 	}
-	if q, args, err = s.listStatement(f, false); err != nil {
+	if q, args, err = s.listStatement(ctx, f, false); err != nil {
 		return cases.Page[cases.Case]{}, err
 	}
 	return s.listPage(ctx, f, q, args)
@@ -72,17 +72,17 @@ func (s *Store) List(ctx context.Context, f cases.Filter) (cases.Page[cases.Case
 // ListStatement returns the statement List runs first for f (a valid
 // filter) and its arguments, so that the benchmark gives pgbench the same
 // SQL.
-func (s *Store) ListStatement(f cases.Filter) (string, []any, error) {
+func (s *Store) ListStatement(ctx context.Context, f cases.Filter) (string, []any, error) {
 	if err := f.Validate(); err != nil {
 		return "", nil, err
 	}
 	_, isID := parseIdentifier(f.Q)
-	return s.listStatement(f, isID)
+	return s.listStatement(ctx, f, isID)
 }
 
 // listStatement is f's list query: of the cases carrying the identifier
 // f.Q when asIdentifier, else of f.Q's words (or of every case).
-func (s *Store) listStatement(f cases.Filter, asIdentifier bool) (string, []any, error) {
+func (s *Store) listStatement(ctx context.Context, f cases.Filter, asIdentifier bool) (string, []any, error) {
 	b, err := newListSQL(f)
 	if err != nil {
 		return "", nil, err
@@ -93,23 +93,29 @@ func (s *Store) listStatement(f cases.Filter, asIdentifier bool) (string, []any,
 		// fetches those few cases by primary key, whatever the planner
 		// would have guessed of the identifier's frequency.
 		b.where = append(b.where, "c.id = ANY(ARRAY("+id.idsQuery(b.arg)+"))")
-		return listQuery(b.where, b.order, b.arg(f.Limit+1), false), b.args, nil
+		return listQuery(b.where, b.order, b.arg(f.Limit+1), false, ""), b.args, nil
 	}
 	// Lists of every state in due order (searches, mostly) read open and
 	// closed cases apart; see listQuery.
 	split := f.Sort == cases.SortDue && len(f.States) == 0 && !f.Overdue
 	if tsq := SearchQuery(f.Q); tsq != "" {
+		if s.commonQuery(ctx, tsq, s.common) {
+			// Common words: read in list order, each case's words tested.
+			b.where = append(b.where, "ts_match_vq(c.search, to_tsquery('simple', "+b.arg(tsq)+"))")
+			return listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.args, nil
+		}
 		return searchQuery(b, tsq, s.fewMax, f.Limit+1, split), b.args, nil
 	}
-	return listQuery(b.where, b.order, b.arg(f.Limit+1), split), b.args, nil
+	return listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.args, nil
 }
 
 // listSQL is a list's conditions (filters and cursor, not the search) and
 // their bound arguments, in the order of f.Sort.
 type listSQL struct {
-	where []string
-	args  []any
-	order string
+	where     []string
+	args      []any
+	order     string
+	openAfter string // the cursor's condition for open cases, when simpler than for all
 }
 
 func (b *listSQL) arg(v any) string {
@@ -162,7 +168,12 @@ func newListSQL(f cases.Filter) (*listSQL, error) {
 		case f.Sort == cases.SortDue && cur.At != nil && onlyOpen:
 			b.where = append(b.where, "(c.due_at, c.id) > ("+b.arg(*cur.At)+", "+b.arg(cur.ID)+")")
 		case f.Sort == cases.SortDue && cur.At != nil:
-			b.where = append(b.where, "((c.due_at, c.id) > ("+b.arg(*cur.At)+", "+b.arg(cur.ID)+") OR c.due_at IS NULL)")
+			after := "(c.due_at, c.id) > (" + b.arg(*cur.At) + ", " + b.arg(cur.ID) + ")"
+			b.where = append(b.where, "("+after+" OR c.due_at IS NULL)")
+			// Open cases always have a due time: for them the condition
+			// is the row comparison alone, which an index walk can start
+			// from instead of filtering every row before the cursor.
+			b.openAfter = after
 		case f.Sort == cases.SortDue:
 			b.where = append(b.where, "c.due_at IS NULL AND c.id > "+b.arg(cur.ID))
 		default:
@@ -224,12 +235,9 @@ func (s *Store) listPage(ctx context.Context, f cases.Filter, q string, args []a
 // search across a million cases (about 12,000 rows for 破损) for each page;
 // with it, it reads a few hundred. The parts partition the rows and each
 // keeps its first limit rows, so the page is the same.
-func listQuery(where []string, order, limit string, split bool) string {
-	part := func(extra string) string {
-		conds := where
-		if extra != "" {
-			conds = append(slices.Clip(where), extra)
-		}
+func listQuery(where []string, order, limit string, split bool, openAfter string) string {
+	part := func(extra ...string) string {
+		conds := append(slices.Clip(where), extra...)
 		q := `SELECT ` + caseColumns + ` FROM cases c`
 		if len(conds) > 0 {
 			q += ` WHERE ` + strings.Join(conds, " AND ")
@@ -237,8 +245,12 @@ func listQuery(where []string, order, limit string, split bool) string {
 		return q + ` ORDER BY ` + order + ` LIMIT ` + limit
 	}
 	if !split {
-		return part("")
+		return part()
 	}
-	return `(` + part("c.state <> 'closed'") + `) UNION ALL (` + part("c.state = 'closed'") +
+	open := []string{"c.state <> 'closed'"}
+	if openAfter != "" {
+		open = append(open, openAfter)
+	}
+	return `(` + part(open...) + `) UNION ALL (` + part("c.state = 'closed'") +
 		`) ORDER BY due_at ASC NULLS LAST, id ASC LIMIT ` + limit
 }

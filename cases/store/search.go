@@ -167,7 +167,7 @@ func searchQuery(b *listSQL, tsq string, fewMax, limit int, split bool) string {
 	fewPart := `SELECT ` + caseColumns + ` FROM cases c JOIN (SELECT id, k FROM m WHERE (SELECT count(*) FROM m) <= ` + few +
 		` ORDER BY ` + keyOrder + ` LIMIT ` + lim + `) p ON p.id = c.id`
 	manyPart := listQuery(append(slices.Clip(b.where), "ts_match_vq(c.search, "+tq+")", "(SELECT count(*) FROM m) > "+few),
-		b.order, lim, split)
+		b.order, lim, split, b.openAfter)
 	return `WITH m AS MATERIALIZED (` + probe + `) (` + fewPart + `) UNION ALL (` + manyPart + `) ORDER BY ` +
 		strings.ReplaceAll(b.order, "c.", "") + ` LIMIT ` + lim
 }

@@ -94,6 +94,8 @@ func TestSearchFindsExactlyTheRightCases(t *testing.T) {
 	db.MustExec(`INSERT INTO evidence (case_id, kind, sha256, size, content_type, body, courier, waybill, signed_by, signed_at, added_by)
 		VALUES ($1, 'delivery_signature', repeat('a', 64), 2, 'application/json', '{}', 'SF', 'SF1234567890', '本人', now(), $2)`, ids[5], a.ID)
 
+	// Statistics, so that common words are known as common (termStats).
+	db.MustExec(`ANALYZE cases`)
 	var all []searchCase
 	if err := db.Select(&all, `SELECT id, ref, state, assignee_id, kind, platform, shop, due_at, created_at,
 		(state <> 'closed' AND due_at < now()) AS overdue FROM cases`); err != nil {
@@ -156,8 +158,20 @@ func TestSearchFindsExactlyTheRightCases(t *testing.T) {
 		{"Shop", cases.Filter{Shop: "旗舰店"}, func(c searchCase) bool { return c.Shop == "旗舰店" }},
 		{"Overdue", cases.Filter{Overdue: true}, func(c searchCase) bool { return c.Overdue }},
 	}
-	for _, fewMax := range []int{2000, 3} {
-		store.SetSearchFewMax(s, fewMax)
+	for _, strategy := range []struct {
+		name   string
+		fewMax int
+		common float64
+	}{
+		{"Default", 5000, 0.05},  // every match fetched and sorted
+		{"Many", 3, 2},           // read in order once more than 3 match
+		{"Common", 5000, 0.0001}, // every term in the statistics read in order
+	} {
+		store.SetSearchFewMax(s, strategy.fewMax)
+		store.SetSearchCommonFreq(s, strategy.common)
+		if common := store.CommonQuery(s, store.SearchQuery("退款")); common != (strategy.common < 1) {
+			t.Fatalf("%s: 退款 read as common: %v", strategy.name, common)
+		}
 		for _, q := range queries {
 			if q.n > 0 {
 				n := 0
@@ -179,7 +193,7 @@ func TestSearchFindsExactlyTheRightCases(t *testing.T) {
 						}
 					}
 					for _, limit := range []int{2, 50} {
-						name := fmt.Sprintf("FewMax%d/%s/%s/%s/Limit%d", fewMax, q.q, fl.name, sort, limit)
+						name := fmt.Sprintf("%s/%s/%s/%s/Limit%d", strategy.name, q.q, fl.name, sort, limit)
 						f := fl.f
 						f.Q, f.Sort, f.Limit = q.q, sort, limit
 						got := allPages(t, s, f, len(all))

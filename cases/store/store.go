@@ -21,12 +21,15 @@ import (
 type Store struct {
 	db  *sqlx.DB
 	sql statements
-	// fewMax is searchFewMax; tests lower it to reach both strategies.
+	// fewMax is searchFewMax and common searchCommonFreq; tests change
+	// them to reach every strategy.
 	fewMax int
+	common float64
+	terms  *termStats
 }
 
 // New returns a Store on db.
-func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), fewMax: searchFewMax} }
+func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), fewMax: searchFewMax, common: searchCommonFreq, terms: &termStats{}} }
 
 // InTx runs fn in one transaction and commits it when fn succeeds, mapping
 // every error once (PostgreSQL's to domain errors; domain errors pass
