@@ -12,4 +12,6 @@ func SetSearchCommonFreq(s *Store, f float64) { s.common = f }
 
 // CommonQuery is s.commonQuery: whether a search reads its words in order
 // straight away.
-func CommonQuery(s *Store, tsq string) bool { return s.commonQuery(context.Background(), tsq, s.common) }
+func CommonQuery(s *Store, tsq string) bool {
+	return s.commonQuery(context.Background(), tsq, s.common)
+}

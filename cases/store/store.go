@@ -29,7 +29,9 @@ type Store struct {
 }
 
 // New returns a Store on db.
-func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), fewMax: searchFewMax, common: searchCommonFreq, terms: &termStats{}} }
+func New(db *sqlx.DB) *Store {
+	return &Store{db: db, sql: buildStatements(), fewMax: searchFewMax, common: searchCommonFreq, terms: &termStats{}}
+}
 
 // InTx runs fn in one transaction and commits it when fn succeeds, mapping
 // every error once (PostgreSQL's to domain errors; domain errors pass
