@@ -150,6 +150,33 @@ const searchFewMax = 5000
 // is gated by a one-time filter on m's count.
 func searchQuery(b *listSQL, tsq string, fewMax, limit int, split bool) string {
 	tq := "to_tsquery('simple', " + b.arg(tsq) + ")"
+	lim := b.arg(limit)
+	outer := ` ORDER BY ` + strings.ReplaceAll(b.order, "c.", "") + ` LIMIT ` + lim
+	if !split {
+		m, parts := searchParts(b, b.where, "m", tq, lim, fewMax, "")
+		return `WITH ` + m + ` ` + parts + outer
+	}
+	// Every state in due order: open cases, which all have a due time,
+	// come first, closed ones (mostly without) after. Each is counted and
+	// read apart, and the closed ones only when the open ones do not fill
+	// the page (or when some closed case kept a due time, and so may sort
+	// among them): a rare word's page is then its few hundred open cases,
+	// not thousands of closed ones counted for nothing.
+	open := append(slices.Clip(b.where), "c.state <> 'closed'")
+	if b.openAfter != "" {
+		open = append(open, b.openAfter)
+	}
+	mo, openParts := searchParts(b, open, "mo", tq, lim, fewMax, "")
+	closedGate := `((SELECT count(*) FROM mo) < ` + lim +
+		` OR EXISTS (SELECT 1 FROM cases WHERE state = 'closed' AND due_at IS NOT NULL))`
+	mc, closedParts := searchParts(b, append(slices.Clip(b.where), "c.state = 'closed'"), "mc", tq, lim, fewMax, closedGate)
+	return `WITH ` + mo + `, ` + mc + ` ` + openParts + ` UNION ALL ` + closedParts + outer
+}
+
+// searchParts is searchQuery's probe named name over the conditions where,
+// as a WITH item, and its two gated branches; gate, when given, must hold
+// too for either to run.
+func searchParts(b *listSQL, where []string, name, tq, lim string, fewMax int, gate string) (with, parts string) {
 	few := strconv.Itoa(fewMax)
 	key, keyOrder := "c.due_at", "k ASC NULLS LAST, id ASC"
 	if strings.HasPrefix(b.order, "c.created_at") {
@@ -160,14 +187,19 @@ func searchQuery(b *listSQL, tsq string, fewMax, limit int, split bool) string {
 	// filters index (cases_search_filters_idx), never a sequential scan
 	// that stops after fewMax+1 matches — which, with a filter the words
 	// rarely meet, read the whole table.
-	probe := `SELECT c.id, ` + key + ` AS k FROM cases c WHERE ` +
-		strings.Join(append(slices.Clip(b.where), "c.search @@ (SELECT "+tq+")"), " AND ") +
-		` LIMIT ` + strconv.Itoa(fewMax+1)
-	lim := b.arg(limit)
-	fewPart := `SELECT ` + caseColumns + ` FROM cases c JOIN (SELECT id, k FROM m WHERE (SELECT count(*) FROM m) <= ` + few +
+	with = name + ` AS MATERIALIZED (SELECT c.id, ` + key + ` AS k FROM cases c WHERE ` +
+		strings.Join(append(slices.Clip(where), "c.search @@ (SELECT "+tq+")"), " AND ") +
+		` LIMIT ` + strconv.Itoa(fewMax+1) + `)`
+	gates := func(cond string) string {
+		if gate == "" {
+			return cond
+		}
+		return gate + ` AND ` + cond
+	}
+	count := `(SELECT count(*) FROM ` + name + `)`
+	fewPart := `SELECT ` + caseColumns + ` FROM cases c JOIN (SELECT id, k FROM ` + name + ` WHERE ` + gates(count+` <= `+few) +
 		` ORDER BY ` + keyOrder + ` LIMIT ` + lim + `) p ON p.id = c.id`
-	manyPart := listQuery(append(slices.Clip(b.where), "ts_match_vq(c.search, "+tq+")", "(SELECT count(*) FROM m) > "+few),
-		b.order, lim, split, b.openAfter)
-	return `WITH m AS MATERIALIZED (` + probe + `) (` + fewPart + `) UNION ALL (` + manyPart + `) ORDER BY ` +
-		strings.ReplaceAll(b.order, "c.", "") + ` LIMIT ` + lim
+	manyPart := listQuery(append(slices.Clip(where), "ts_match_vq(c.search, "+tq+")", gates(count+` > `+few)),
+		b.order, lim, false, "")
+	return with, `(` + fewPart + `) UNION ALL (` + manyPart + `)`
 }
