@@ -42,7 +42,10 @@ func benchmark(ctx context.Context, o options, db *sqlx.DB, benchURL string, sel
 	if err := db.GetContext(ctx, &rep.CasesNow, `SELECT count(*) FROM cases`); err != nil {
 		return err
 	}
-	fmt.Printf("bench: %d cases in %s; machine: %s\n", rep.CasesNow, benchDB, rep.Quiet)
+	if err := db.GetContext(ctx, &rep.SeedSeconds, `SELECT seconds FROM bench.seed`); err != nil {
+		return err
+	}
+	fmt.Printf("bench: %d cases in %s (seeded in %.0f s); machine: %s\n", rep.CasesNow, benchDB, rep.SeedSeconds, rep.Quiet)
 	srv, err := startServer(ctx, o.binary, benchURL, filepath.Join(dir, "server.log"), o.logLevel, o.profile)
 	if err != nil {
 		return err
@@ -134,16 +137,23 @@ func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgb
 	if pgbench == "" {
 		return r, nil
 	}
-	script, err := scriptPath(sc.script)
+	var scripts []string
+	if w.scripts != nil {
+		scripts, err = writeScripts(dir, sc.name, w.scripts)
+	} else {
+		var p string
+		p, err = scriptPath(sc.script)
+		scripts = []string{p}
+	}
 	if err != nil {
 		return r, err
 	}
 	// Each pgbench run numbers its rows afresh: its run variable keeps
 	// external ids and texts unique.
-	if _, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "w"), o.clients, o.warmup, dir); err != nil {
+	if _, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "w"), o.clients, o.warmup, dir); err != nil {
 		return r, err
 	}
-	pg, err := runPgbench(ctx, pgbench, benchURL, script, phase(w.vars, "m"), o.clients, o.duration, dir)
+	pg, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "m"), o.clients, o.duration, dir)
 	if err != nil {
 		return r, err
 	}

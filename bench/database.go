@@ -6,14 +6,32 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // the PostgreSQL driver
 )
 
-// benchDB is the only database the benchmark creates, fills or drops.
-const benchDB = "redress_bench"
+// benchDB is the only database the benchmark creates, fills or drops:
+// redress_bench for the default million cases, redress_bench_<n> for
+// another size (the growth curve keeps both), or what -db names, which
+// must start with redress_bench too. main sets it before anything runs.
+var benchDB = "redress_bench"
+
+// benchDBName is the bench database for n cases, or name when given.
+func benchDBName(name string, n int) (string, error) {
+	if name == "" {
+		if n == 1_000_000 {
+			return "redress_bench", nil
+		}
+		return fmt.Sprintf("redress_bench_%d", n), nil
+	}
+	if !regexp.MustCompile(`^redress_bench[a-z0-9_]*$`).MatchString(name) {
+		return "", fmt.Errorf("-db %q: the bench database's name must start with redress_bench and hold only a-z, 0-9 and _", name)
+	}
+	return name, nil
+}
 
 // seedVersion changes whenever the seeded data set changes shape, so that
 // an older seeded database is rebuilt instead of reused.

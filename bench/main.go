@@ -31,6 +31,7 @@ type options struct {
 	noPgbench bool
 	logLevel  string
 	keepLog   bool
+	db        string
 }
 
 func main() {
@@ -49,9 +50,16 @@ func main() {
 	flag.BoolVar(&o.noPgbench, "no-pgbench", false, "skip pgbench (quicker runs while developing)")
 	flag.StringVar(&o.logLevel, "server-log-level", "info", "REDRESS_LOG_LEVEL of the server under test")
 	flag.BoolVar(&o.keepLog, "keep-log", false, "keep the server's log even when it holds no error")
+	flag.StringVar(&o.db, "db", "", "the bench database (default redress_bench for 1,000,000 cases, else redress_bench_<cases>)")
 	flag.Parse()
+	name, err := benchDBName(o.db, o.cases)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		os.Exit(2)
+	}
+	benchDB = name
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, o)
+	err = run(ctx, o)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)

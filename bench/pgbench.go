@@ -44,11 +44,16 @@ func findPgbench() (string, error) {
 // generator, over the extended query protocol (as lib/pq sends queries with
 // arguments: an unnamed statement parsed and planned each time), for d.
 // Each transaction's latency is logged (-l) into logDir, for percentiles.
-func runPgbench(ctx context.Context, bin, benchURL, script string, vars map[string]string, clients int, d time.Duration, logDir string) (pgbenchResult, error) {
-	prefix := filepath.Join(logDir, "pgbench-"+strings.TrimSuffix(filepath.Base(script), ".sql"))
+func runPgbench(ctx context.Context, bin, benchURL, name string, scripts []string, vars map[string]string, clients int, d time.Duration, logDir string) (pgbenchResult, error) {
+	prefix := filepath.Join(logDir, "pgbench-"+name)
 	args := []string{"-n", "-M", "extended", "-c", strconv.Itoa(clients), "-j", "2",
-		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), "-f", script,
+		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))),
 		"-l", "--log-prefix=" + prefix}
+	// With several scripts pgbench picks one at random for each transaction.
+	for _, s := range scripts {
+		args = append(args, "-f", s)
+	}
+	script := name
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)

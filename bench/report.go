@@ -21,6 +21,7 @@ type report struct {
 	FinishedAt     time.Time `json:"finished_at"`
 	Cases          int       `json:"seeded_cases"`
 	CasesNow       int64     `json:"cases_at_start"`
+	SeedSeconds    float64   `json:"seed_seconds"` // how long the seed took, when it was made
 	Clients        int       `json:"clients"`
 	Duration       string    `json:"duration"`
 	Warmup         string    `json:"warmup"`
@@ -113,6 +114,7 @@ func (rep *report) print(w io.Writer) {
 		rss = "MISSED"
 	}
 	fmt.Fprintf(w, "server peak RSS over the whole run (VmHWM): %.0f MB (target ≤ %d MB: %s)\n", rep.PeakRSSMB, maxRSSMB, rss)
+	fmt.Fprintf(w, "cases at start: %d; the seed took %.0f s\n", rep.CasesNow, rep.SeedSeconds)
 	fmt.Fprintf(w, "%d clients, %s measured after %s warm-up per scenario; pgbench -M extended -c %d -j 2; %s\n",
 		rep.Clients, rep.Duration, rep.Warmup, rep.Clients, rep.Quiet)
 	fmt.Fprintf(w, "case page: two requests (case, events) per page; its ratio compares pages/s with pgbench's tps\n")

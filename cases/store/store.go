@@ -23,11 +23,18 @@ type Store struct {
 	db  *sqlx.DB
 	sql statements
 	loc *time.Location // the shop's zone: chat excerpts' times are read in it
+	// fewMax is searchFewMax and common searchCommonFreq; tests change
+	// them to reach every strategy.
+	fewMax int
+	common float64
+	terms  *termStats
 }
 
 // New returns a Store on db. Chat excerpts' dated times are read in UTC
 // until SetLocation names the shop's zone.
-func New(db *sqlx.DB) *Store { return &Store{db: db, sql: buildStatements(), loc: time.UTC} }
+func New(db *sqlx.DB) *Store {
+	return &Store{db: db, sql: buildStatements(), loc: time.UTC, fewMax: searchFewMax, common: searchCommonFreq, terms: &termStats{}}
+}
 
 // SetLocation sets the time zone in which chat excerpts' times without an
 // offset are read (REDRESS_TIMEZONE, the shop's zone). Call it before the
