@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -550,4 +552,48 @@ func TestBrowserEveryPageInBothLanguages(t *testing.T) {
 	}
 	b.click(".who form[action='/logout'] button")
 	b.shot("page-login-en", false)
+}
+
+// TestBrowserImportMappingStep uploads a sheet whose header no profile
+// knows: the page previews its first rows, suggests a column per field,
+// takes the agent's choices and values for every line, imports with them
+// and saves the mapping under a name offered on the next import.
+func TestBrowserImportMappingStep(t *testing.T) {
+	b := newBrowserEnv(t)
+	agent := b.person(cases.RoleAgent, cases.LanguageEnglish, "Ann Agent")
+	b.signIn(agent)
+	path := filepath.Join(t.TempDir(), "sheet.csv")
+	if err := os.WriteFile(path, []byte("单号,店铺,问题描述,买家\nA1,杯具旗舰店,杯子破损,bob\nA2,杯具旗舰店,少件,amy\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/import")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{path}))
+	b.click(".import-form button[type=submit]")
+	b.wantText("#mapping-preview", "单号", "杯子破损", "amy")
+	if got := b.value("#col-shop"); got != "店铺" {
+		b.fail("the shop column is preselected as %q, want the suggestion 店铺", got)
+	}
+	count := func() (n int) {
+		if err := b.db.Get(&n, `SELECT count(*) FROM cases`); err != nil {
+			b.fail("%v", err)
+		}
+		return n
+	}
+	if count() != 0 {
+		b.fail("the mapping step imported before the agent chose")
+	}
+	b.set("#col-external_id", "单号", "#col-summary", "问题描述", "#col-buyer_handle", "买家",
+		"#fixed-platform", "pinduoduo", "#fixed-kind", "damaged", "#save-as", "PDD sheet")
+	b.click("#mapping-form button[type=submit]")
+	b.wantText("#import-created", "2 created")
+	var got []string
+	if err := b.db.Select(&got, `SELECT platform || ' ' || kind || ' ' || external_id || ' ' || buyer_handle FROM cases ORDER BY id`); err != nil ||
+		strings.Join(got, "|") != "pinduoduo damaged A1 bob|pinduoduo damaged A2 amy" {
+		b.fail("imported %q, %v", got, err)
+	}
+	b.open("/import")
+	if opts := eval[[]string](b, `[...document.querySelectorAll("#import-mapping option")].map(o => o.value)`); len(opts) != 2 || opts[1] != "PDD sheet" {
+		b.fail("the saved mapping is not offered: %q", opts)
+	}
+	b.shot("import-mapping-en", false)
 }

@@ -341,11 +341,17 @@ func TestCasePageShowsTheProtocol(t *testing.T) {
 			t.Fatal(err)
 		}
 		body := wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK,
-			`id="move-skip_apology"`, "Skipping the apology needs a chat excerpt")
+			`id="move-skip_apology"`, "Skipping the apology needs a delivery signature, or a chat excerpt with at least one line from the buyer")
 		if strings.Contains(body, `name="skip_apology_reason"`) {
 			t.Error("the blocked skip offers its form")
 		}
 		if _, err := st.AddEvidence(ctx, cs.ID, cases.EvidenceInput{Kind: cases.EvidenceChatExcerpt, Text: "[10:01] 小王: 不退款就差评"}); err != nil {
+			t.Fatal(err)
+		}
+		// Nobody has said 小王 is the buyer: no buyer line yet.
+		wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK, "a chat excerpt with at least one line from the buyer")
+		if _, err := st.AddEvidence(ctx, cs.ID, cases.EvidenceInput{Kind: cases.EvidenceChatExcerpt, Text: "[10:01] 小王: 不退款就差评",
+			Roles: cases.ChatRoles{"小王": "buyer"}}); err != nil {
 			t.Fatal(err)
 		}
 		wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK, `name="skip_apology_reason"`)

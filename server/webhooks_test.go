@@ -304,7 +304,9 @@ func TestRobotFormats(t *testing.T) {
 	}
 	c := assignedCase(t, agent)
 	due := time.Date(2026, 11, 24, 2, 30, 0, 0, time.UTC) // 10:30 in Asia/Shanghai, the configured zone
-	if _, err := e.db.Exec(`UPDATE cases SET due_at = $2 WHERE id = $1`, c.ID, due); err != nil {
+	// A Taobao bad review carries the platform rule's deadline (30 days to
+	// revise the review), pinned here like the due time.
+	if _, err := e.db.Exec(`UPDATE cases SET due_at = $2, platform_due_at = $3 WHERE id = $1`, c.ID, due, due.Add(30*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	now := due.Add(time.Minute)
@@ -323,7 +325,7 @@ func TestRobotFormats(t *testing.T) {
 		"/wecom":    `{"msgtype":"text","text":{"content":"` + zh + `"}}`,
 		"/dingtalk": `{"msgtype":"text","text":{"content":"` + zh + `"}}`,
 		"/slack":    `{"text":"` + en + `"}`,
-		"/json": fmt.Sprintf(`{"case":{"assignee_id":%d,"due_at":"2026-11-24T02:30:00Z","id":%d,"platform_due_at":null,"ref":"%s","state":"respond","url":"%s"},`+
+		"/json": fmt.Sprintf(`{"case":{"assignee_id":%d,"due_at":"2026-11-24T02:30:00Z","id":%d,"platform_due_at":"2026-12-24T02:30:00Z","ref":"%s","state":"respond","url":"%s"},`+
 			`"deadline":"2026-11-24T02:30:00Z","delivery_id":%s,"event":"reminded","fired_at":"2026-11-24T02:31:00Z","level":"overdue",`+
 			`"message":"%s 在「待响应」步骤已超时（应于 10:30 完成）"}`,
 			agent.user.ID, c.ID, c.Ref, link, got["/json"].header.Get("X-Redress-Delivery"), c.Ref),

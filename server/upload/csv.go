@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,59 +16,64 @@ import (
 // MaxCSVBytes bounds a CSV export; cases.MaxImportLines bounds its lines.
 const MaxCSVBytes = 16 << 20
 
-// CSV streams the import form's file (fields csrf_token, charset, an
-// optional saved mapping's name, then file) into importCSV, and returns its
-// report and the charset chosen.
-func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, charset, mapping string) (cases.ImportReport, error)) (cases.ImportReport, string, error) {
+// Limits on the import form's fields other than the file.
+const (
+	maxCSVFields     = 100
+	maxCSVFieldBytes = 4 << 10
+)
+
+// CSV streams the import form's file into importCSV, with the form's other
+// fields (csrf_token first; charset, a saved mapping's name or the mapping
+// step's choices) read before it. The file is the part named "file" or,
+// from the mapping step, "content" (the export's text sent back). It
+// returns the report and the fields read.
+func CSV(c echo.Context, timeout time.Duration, importCSV func(r io.Reader, values url.Values) (cases.ImportReport, error)) (cases.ImportReport, url.Values, error) {
 	req := c.Request()
+	values := url.Values{}
 	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(timeout))
 	if !auth.IsMultipart(c) {
-		return cases.ImportReport{}, "", cases.Errorf(cases.Unsupported, "send the file from the import form (multipart/form-data)")
+		return cases.ImportReport{}, values, cases.Errorf(cases.Unsupported, "send the file from the import form (multipart/form-data)")
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxCSVBytes+64<<10)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return cases.ImportReport{}, "", &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
+		return cases.ImportReport{}, values, &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
 	}
-	charset, mapping := "", ""
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			if _, err := auth.CheckStreamCSRF(c, nil); err != nil {
-				return cases.ImportReport{}, charset, err
+				return cases.ImportReport{}, values, err
 			}
-			return cases.ImportReport{}, charset, cases.FieldError("file", "choose the CSV file to import")
+			return cases.ImportReport{}, values, cases.FieldError("file", "choose the CSV file to import")
 		}
 		if err != nil {
-			return cases.ImportReport{}, charset, uploadError(err)
+			return cases.ImportReport{}, values, uploadError(err)
 		}
 		if n == 0 {
 			if consumed, err := auth.CheckStreamCSRF(c, part); err != nil || consumed {
 				if err != nil {
-					return cases.ImportReport{}, charset, err
+					return cases.ImportReport{}, values, err
 				}
 				continue
 			}
 		}
-		switch part.FormName() {
-		case "charset":
-			b, err := io.ReadAll(io.LimitReader(part, 32))
+		switch name := part.FormName(); name {
+		case "file", "content":
+			if name == "file" && part.FileName() == "" {
+				return cases.ImportReport{}, values, cases.FieldError("file", "choose the CSV file to import")
+			}
+			rep, err := importCSV(partReader{part}, values)
+			return rep, values, err
+		default:
+			if n > maxCSVFields {
+				return cases.ImportReport{}, values, cases.Errorf(cases.Malformed, "the import form has too many fields")
+			}
+			b, err := io.ReadAll(io.LimitReader(partReader{part}, maxCSVFieldBytes))
 			if err != nil {
-				return cases.ImportReport{}, charset, uploadError(err)
+				return cases.ImportReport{}, values, uploadError(err)
 			}
-			charset = string(b)
-		case "mapping":
-			b, err := io.ReadAll(io.LimitReader(part, 128))
-			if err != nil {
-				return cases.ImportReport{}, charset, uploadError(err)
-			}
-			mapping = string(b)
-		case "file":
-			if part.FileName() == "" {
-				return cases.ImportReport{}, charset, cases.FieldError("file", "choose the CSV file to import")
-			}
-			rep, err := importCSV(partReader{part}, charset, mapping)
-			return rep, charset, err
+			values.Add(name, string(b))
 		}
 	}
 }

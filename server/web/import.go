@@ -1,20 +1,24 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"redress/cases"
+	"redress/cases/intake"
 	"redress/cases/store"
 	"redress/server/actions"
 	"redress/server/problem"
 	"redress/server/upload"
 )
 
-// importView is the CSV import page: the form, and the report of the last
-// import.
+// importView is the CSV import page: the form, the mapping step when a
+// file's header is not recognised, and the report of the last import.
 type importView struct {
 	Report  *cases.ImportReport
 	Error   *fieldErr
@@ -23,7 +27,32 @@ type importView struct {
 	// Mappings are the saved column mappings; Mapping the one chosen.
 	Mappings []store.SavedMapping
 	Mapping  string
+	Step     *mappingStep
 }
+
+// mappingStep asks which column holds which field, for a file no profile
+// recognises: a preview of its first rows, a choice of column per field
+// with the suggestion preselected, values for every line, and a name to
+// save the mapping under. The file's text comes back with the form.
+type mappingStep struct {
+	Header  []string
+	Rows    [][]string
+	Fields  []fieldChoice
+	Fixed   []fieldChoice
+	Content string
+	SaveAs  string
+}
+
+// fieldChoice is one field of the mapping step and its options.
+type fieldChoice struct {
+	Field     string
+	Suggested bool
+	Options   []option
+}
+
+// maxMappingContent bounds the text the mapping step sends back through
+// the page; a larger file is chosen again after the mapping is saved.
+const maxMappingContent = 4 << 20
 
 // Page handles GET /import.
 func (h *Import) Page(c echo.Context) error {
@@ -39,26 +68,43 @@ func (h *Import) Page(c echo.Context) error {
 	return h.render(c, http.StatusOK, "import", v)
 }
 
-// Upload handles POST /import: a platform's CSV export uploaded from
-// the page (fields csrf_token, charset, then file), imported as
-// POST /api/v1/cases/import does, and the report shown: created, skipped,
-// and each refused line with its reason. Importing the same file again
-// creates nothing, so a reload that posts again is harmless.
+// Upload handles POST /import: a platform's CSV export uploaded from the
+// page (fields csrf_token, charset, an optional saved mapping, then file),
+// imported as POST /api/v1/cases/import does, and the report shown. A file
+// whose header is neither recognised nor fits the mapping leads to the
+// mapping step; its form posts the choices (col.<field>, fixed.<field>,
+// save_as) with the file's text (content).
 func (h *Import) Upload(c echo.Context) error {
 	v, err := h.view(c, "import", "import.title")
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	iv := &importView{Columns: cases.ImportColumns()}
 	v.D = iv
-	if iv.Mappings, err = h.store.Mappings(c.Request().Context()); err != nil {
+	if iv.Mappings, err = h.store.Mappings(ctx); err != nil {
 		return err
 	}
-	rep, charset, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, charset, mapping string) (cases.ImportReport, error) {
-		iv.Mapping = mapping
-		return h.ops.Import(c.Request().Context(), r, actions.ImportOptions{Charset: charset, MappingName: mapping, Location: h.cfg.Location})
+	var body []byte
+	var chosen *intake.Mapping
+	rep, values, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, values url.Values) (cases.ImportReport, error) {
+		iv.Mapping = values.Get("mapping")
+		charset := values.Get("charset")
+		if values.Has("step") {
+			charset = "" // the text came back from the page, as UTF-8
+		}
+		var err error
+		if body, err = actions.ReadExport(r, charset); err != nil {
+			return cases.ImportReport{}, err
+		}
+		opts := actions.ImportOptions{MappingName: iv.Mapping, Location: h.cfg.Location}
+		if values.Has("step") {
+			chosen = mappingFromForm(values)
+			opts.Mapping, opts.SaveAs = chosen, strings.TrimSpace(values.Get("save_as"))
+		}
+		return h.ops.Import(ctx, bytes.NewReader(body), opts)
 	})
-	iv.Charset = charset
+	iv.Charset = values.Get("charset")
 	if err != nil {
 		switch cases.ErrorCode(err) {
 		case cases.Invalid, cases.Malformed, cases.TooLarge, cases.Unsupported:
@@ -67,8 +113,67 @@ func (h *Import) Upload(c echo.Context) error {
 		}
 		de := problem.From(err)
 		iv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+		if body != nil && len(body) <= maxMappingContent && (de.Field == "columns" || de.Field == "mapping" || de.Field == "save_as" || de.Field == "mapping_name") {
+			if iv.Step, err = h.mappingStep(body, chosen, values); err != nil {
+				return err
+			}
+		}
 		return h.render(c, problem.Status(de), "import", v)
 	}
 	iv.Report = &rep
 	return h.render(c, http.StatusOK, "import", v)
+}
+
+// mappingStep builds the mapping step for body: the choices posted, else
+// the suggestions from the header's words.
+func (h *Import) mappingStep(body []byte, chosen *intake.Mapping, values url.Values) (*mappingStep, error) {
+	p, err := actions.PreviewExport(body, chosen, h.cfg.Location)
+	if err != nil {
+		return nil, err
+	}
+	if chosen == nil {
+		p.Mapping = intake.Suggest(p.Header)
+	}
+	st := &mappingStep{Header: p.Header, Rows: p.Rows, Content: string(body), SaveAs: values.Get("save_as")}
+	for _, f := range intake.Fields() {
+		col := p.Mapping.Columns[f]
+		fc := fieldChoice{Field: string(f), Suggested: col != "" && chosen == nil}
+		fc.Options = append(fc.Options, option{Value: "", Label: "—", Selected: col == ""})
+		for _, hd := range p.Header {
+			if hd != "" {
+				fc.Options = append(fc.Options, option{Value: hd, Label: hd, Selected: hd == col})
+			}
+		}
+		st.Fields = append(st.Fields, fc)
+	}
+	fixed := func(f intake.Field, vals []string) {
+		cur := p.Mapping.Fixed[f]
+		fc := fieldChoice{Field: string(f)}
+		fc.Options = append(fc.Options, option{Value: "", Label: "—", Selected: cur == ""})
+		for _, v := range vals {
+			fc.Options = append(fc.Options, option{Value: v, Label: v, Selected: v == cur})
+		}
+		st.Fixed = append(st.Fixed, fc)
+	}
+	fixed(intake.FieldPlatform, strs(cases.Platforms()))
+	fixed(intake.FieldKind, strs(cases.Kinds()))
+	fixed(intake.FieldSeverity, strs(cases.Severities()))
+	return st, nil
+}
+
+// mappingFromForm reads the mapping step's choices.
+func mappingFromForm(values url.Values) *intake.Mapping {
+	m := &intake.Mapping{Columns: map[intake.Field]string{}, Fixed: map[intake.Field]string{}}
+	for k, vs := range values {
+		if len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(k, "col."):
+			m.Columns[intake.Field(strings.TrimPrefix(k, "col."))] = vs[0]
+		case strings.HasPrefix(k, "fixed."):
+			m.Fixed[intake.Field(strings.TrimPrefix(k, "fixed."))] = strings.TrimSpace(vs[0])
+		}
+	}
+	return m
 }
