@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 
 	"redress/cases"
 	"redress/cases/store"
+	"redress/server"
 )
 
 // TestTextPostgreSQLCannotStoreIs400 sends bytes PostgreSQL refuses (NUL,
@@ -382,5 +384,40 @@ func TestVerifyEvidenceEndpoint(t *testing.T) {
 	}
 	if v := decodeAs[cases.Verification](t, agent.call(http.MethodGet, path, nil)); !v.OK || v.EvidenceChecked != nil {
 		t.Fatalf("plain verification %+v", v)
+	}
+}
+
+// TestImportDuringShutdownTellsTheClientToResume: an import running when
+// the server starts shutting down stops at its next line and answers 503
+// with what was done and Retry-After; sending the same file again to a
+// server that is up imports the rest, and nothing twice.
+func TestImportDuringShutdownTellsTheClientToResume(t *testing.T) {
+	e := newEnv(t)
+	agent := e.caller(cases.RoleAgent)
+	csv := "platform,external_id,shop,kind,review_text\ntaobao,R1,店,bad_review,破损\ntaobao,R2,店,bad_review,漏发\ntaobao,R3,店,bad_review,慢\n"
+	e.srv.Drain()
+	rec := agent.call(http.MethodPost, "/api/v1/cases/import", csv, "Content-Type", "text/csv")
+	p := wantProblem(t, rec, http.StatusServiceUnavailable, "body")
+	if rec.Header().Get("Retry-After") == "" || p["lines_total"] != float64(3) || p["lines_done"] != float64(0) {
+		t.Fatalf("problem %v, Retry-After %q", p, rec.Header().Get("Retry-After"))
+	}
+	var n int
+	if err := e.db.Get(&n, `SELECT count(*) FROM cases`); err != nil || n != 0 {
+		t.Fatalf("%d cases after a refused import (%v)", n, err)
+	}
+	// The next instance, on the same database, takes the file whole.
+	srv, err := server.New(testConfig(t, map[string]string{"DATABASE_URL": "postgres://unused@localhost/x"}), e.db,
+		slog.New(slog.DiscardHandler), server.WithAccessPolicy(testAccessPolicy()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &env{t: t, db: e.db, srv: srv, logs: e.logs, people: e.people}
+	rec = up.do(http.MethodPost, "/api/v1/cases/import", strings.NewReader(csv), "Authorization", "Bearer "+agent.token, "Content-Type", "text/csv")
+	if rep := decodeAs[cases.ImportReport](t, rec); rec.Code != http.StatusOK || rep.Created != 3 {
+		t.Fatalf("resumed import: %d %s", rec.Code, rec.Body)
+	}
+	rec = up.do(http.MethodPost, "/api/v1/cases/import", strings.NewReader(csv), "Authorization", "Bearer "+agent.token, "Content-Type", "text/csv")
+	if rep := decodeAs[cases.ImportReport](t, rec); rec.Code != http.StatusOK || rep.Created != 0 || rep.Skipped != 3 {
+		t.Fatalf("the same file again: %d %s", rec.Code, rec.Body)
 	}
 }

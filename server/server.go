@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -48,6 +49,10 @@ type Server struct {
 	web        *web.Web
 	work       *schedule.Work
 	sender     *webhook.Sender
+	// draining is closed when the server starts shutting down: long work
+	// (an import) stops at a safe point and tells its client to resume.
+	draining  chan struct{}
+	drainOnce sync.Once
 }
 
 // New wires a Server to its database. It registers every route from the
@@ -86,7 +91,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	ops := actions.NewCases(caseStore, policy, actions.Desk{Audit: workflows.DefaultAuditPolicy(), Location: cfg.Location,
 		Words: catalogue, CaseURL: func(id int64) string { return base + "/cases/" + strconv.FormatInt(id, 10) }},
 		toneCheck, replyStore)
-	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov}
+	s := &Server{cfg: cfg, db: db, log: log, echo: echo.New(), migrations: prov, draining: make(chan struct{})}
 	s.metrics = newMetrics(db.DB)
 	s.gate = auth.New(people, cfg, log)
 	hooks := store.NewWebhooks(db)
@@ -96,9 +101,11 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	}
 	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck})
+		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
+		Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck}, ui.Templates(), ui.Static(), catalogue)
+		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
+		Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
@@ -215,6 +222,11 @@ func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
+// Drain tells long work in flight (imports) to stop at its next safe point
+// and tell its client to resume: the server is going away. Serve calls it
+// when shutdown begins.
+func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
+
 // Handler returns the HTTP handler, for tests that use httptest.
 func (s *Server) Handler() http.Handler { return s.echo }
 
@@ -251,6 +263,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down: finishing requests in flight")
+	s.Drain()
 	shutCtx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {

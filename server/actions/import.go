@@ -34,6 +34,11 @@ type ImportOptions struct {
 	// Progress, when set, is told after each line how many of the rows are
 	// done.
 	Progress func(done, total int)
+	// Stop, when closed, ends the import at the next line: the server is
+	// shutting down. The lines done stay done; the client is told to send
+	// the file again, which resumes it (a line already imported changes
+	// nothing the second time).
+	Stop <-chan struct{}
 }
 
 // ReadExport reads an export's bytes in its charset, for a preview or an
@@ -95,6 +100,14 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ca
 	rep := cases.ImportReport{Profile: batch.Profile, IgnoredColumns: batch.Ignored,
 		Errors: lineErrors(batch.Errors), Warnings: lineErrors(batch.Warnings)}
 	for i, row := range batch.Rows {
+		select {
+		case <-opts.Stop:
+			return rep, &cases.Error{Code: cases.Unavailable, Field: "body",
+				Message: fmt.Sprintf("the server is restarting: %d of %d lines were imported; send the same file again to import the rest (the lines done are not imported twice)", i, len(batch.Rows)),
+				Extra: map[string]any{"retry_after": 10, "lines_done": i, "lines_total": len(batch.Rows),
+					"created": rep.Created, "updated": rep.Updated, "skipped": rep.Skipped}}
+		default:
+		}
 		outcome, err := a.importRow(ctx, actor, row)
 		switch {
 		case err == nil:

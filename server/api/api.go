@@ -30,6 +30,8 @@ type Deps struct {
 	Policy    workflows.Policy
 	Replies   *actions.Replies
 	Tone      *actions.Tone
+	// Draining is closed when the server shuts down.
+	Draining <-chan struct{}
 }
 
 // deps is Deps under the short names the handlers use.
@@ -48,6 +50,7 @@ type deps struct {
 	policy    workflows.Policy
 	replies   *actions.Replies
 	tone      *actions.Tone
+	draining  <-chan struct{}
 }
 
 // API is the JSON surface, one handler group per resource.
@@ -95,7 +98,7 @@ type Docs struct{}
 // New returns the API over d.
 func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
-		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone}
+		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone, draining: d.Draining}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
 		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd},
 		Replies: &Replies{dd}, Tone: &Tone{dd}, Docs: &Docs{}}

@@ -23,7 +23,7 @@ func (h *Cases) importOptions(c echo.Context) (actions.ImportOptions, error) {
 	if err != nil || (mt != "text/csv" && mt != "application/csv" && mt != "text/tab-separated-values") {
 		return actions.ImportOptions{}, cases.Errorf(cases.Unsupported, "send the export as Content-Type: text/csv")
 	}
-	opts := actions.ImportOptions{Charset: params["charset"], Location: h.cfg.Location,
+	opts := actions.ImportOptions{Charset: params["charset"], Location: h.cfg.Location, Stop: h.draining,
 		SaveAs: strings.TrimSpace(c.QueryParam("save_as"))}
 	if m := strings.TrimSpace(c.QueryParam("mapping")); strings.HasPrefix(m, "{") {
 		var inline intake.Mapping

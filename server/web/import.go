@@ -97,7 +97,7 @@ func (h *Import) Upload(c echo.Context) error {
 		if body, err = actions.ReadExport(r, charset); err != nil {
 			return cases.ImportReport{}, err
 		}
-		opts := actions.ImportOptions{MappingName: iv.Mapping, Location: h.cfg.Location}
+		opts := actions.ImportOptions{MappingName: iv.Mapping, Location: h.cfg.Location, Stop: h.draining}
 		if values.Has("step") {
 			chosen = mappingFromForm(values)
 			opts.Mapping, opts.SaveAs = chosen, strings.TrimSpace(values.Get("save_as"))

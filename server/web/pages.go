@@ -64,6 +64,8 @@ type Deps struct {
 	Handovers *actions.Handovers
 	Replies   *actions.Replies
 	Tone      *actions.Tone
+	// Draining is closed when the server shuts down.
+	Draining <-chan struct{}
 }
 
 // UI is the parsed workspace — every page's template in every language,
@@ -86,6 +88,7 @@ type UI struct {
 	handovers *actions.Handovers
 	replies   *actions.Replies
 	tone      *actions.Tone
+	draining  <-chan struct{}
 }
 
 // Web is the workspace's handlers, one group per page or form family.
@@ -141,7 +144,7 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 		return nil, err
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
-	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone
+	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone, ui.draining = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone, d.Draining
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
 		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},
 		Replies: &Replies{ui}, Desk: &Desk{ui}}, nil
