@@ -161,7 +161,7 @@ func lead0(t *testing.T, e *env) int64 {
 // mustReason is the first reason the case's audit was selected for.
 func mustReason(t *testing.T, e *env, caseID int64) cases.AuditReason {
 	t.Helper()
-	audits, err := store.New(e.db).Audits(context.Background(), caseID)
+	audits, err := store.New(e.db).Desk().Audits(context.Background(), caseID)
 	if err != nil || len(audits) == 0 {
 		t.Fatalf("audits of case %d: %v %v", caseID, audits, err)
 	}
@@ -196,7 +196,8 @@ func TestAuditPage(t *testing.T) {
 
 	d := newDeskCase(t, agent, "900.00", "大客户")
 	id := strconv.FormatInt(d.id, 10)
-	wantRedirect(t, e.page(agentB, "POST", "/cases/"+id+"/evidence", url.Values{"text": {"[10:01] 大客户：杯子碎了\n[10:02] 客服：非常抱歉"}}),
+	wantRedirect(t, e.page(agentB, "POST", "/cases/"+id+"/evidence", url.Values{"text": {"[10:01] 大客户：杯子碎了\n[10:02] 客服：非常抱歉"},
+		"speaker": {"大客户", "客服"}, "role": {"buyer", "shop"}}),
 		"/cases/"+id+"?done=evidence_added#evidence")
 	t.Run("OpenCaseCannotBeJudged", func(t *testing.T) {
 		wantHTML(t, e.page(lead, "GET", "/cases/"+id+"/audit", nil), http.StatusOK, "a verdict judges a closed case")
@@ -346,7 +347,7 @@ func TestPolicyPage(t *testing.T) {
 	if !strings.Contains(body, `id="checklist-critical" name="critical" checked`) {
 		t.Error("the edit form does not show the item as critical")
 	}
-	limits, err := store.New(e.db).RemedyLimits(context.Background())
+	limits, err := store.New(e.db).Desk().RemedyLimits(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

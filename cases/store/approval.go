@@ -14,7 +14,7 @@ import (
 // oldest first, each with its case, what the case has already cost, the
 // buyer's remedies on other cases of the shop and how much evidence the
 // case holds.
-func (s *Store) Approvals(ctx context.Context, f cases.ApprovalFilter, now time.Time) (cases.Page[cases.Approval], error) {
+func (s *Desk) Approvals(ctx context.Context, f cases.ApprovalFilter, now time.Time) (cases.Page[cases.Approval], error) {
 	if f.Limit == 0 {
 		f.Limit = cases.DefaultPageSize
 	}
@@ -111,7 +111,7 @@ type DueApproval struct {
 // sets reminded_at or escalated_at, so several instances sweeping at once
 // never send one twice. say writes the notice for a level ("approval_overdue"
 // or "approval_escalated") and case ref.
-func (s *Store) SweepApprovals(ctx context.Context, now time.Time, escalateAfter time.Duration,
+func (s *Desk) SweepApprovals(ctx context.Context, now time.Time, escalateAfter time.Duration,
 	say func(level, ref string, lang cases.Language) string) (reminded, escalated int, err error) {
 	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
 		var due []DueApproval

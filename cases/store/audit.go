@@ -124,7 +124,7 @@ func SetAuditTx(ctx context.Context, tx *sqlx.Tx, a cases.Audit) error {
 // AuditQueue returns a page of the audit queue as actor sees it: closings
 // waiting for a verdict, oldest first, without those a dispute took from
 // the actor and those the actor already judged blind.
-func (s *Store) AuditQueue(ctx context.Context, actorID int64, f cases.AuditFilter) (cases.Page[cases.Audit], error) {
+func (s *Desk) AuditQueue(ctx context.Context, actorID int64, f cases.AuditFilter) (cases.Page[cases.Audit], error) {
 	if f.Limit == 0 {
 		f.Limit = cases.DefaultPageSize
 	}
@@ -170,7 +170,7 @@ func (s *Store) AuditQueue(ctx context.Context, actorID int64, f cases.AuditFilt
 }
 
 // Audits returns every audit of a case, newest first.
-func (s *Store) Audits(ctx context.Context, caseID int64) ([]cases.Audit, error) {
+func (s *Desk) Audits(ctx context.Context, caseID int64) ([]cases.Audit, error) {
 	var rows []auditRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audits a JOIN cases c ON c.id = a.case_id
 		WHERE a.case_id = $1 ORDER BY a.closed_at DESC, a.id DESC`, caseID); err != nil {
@@ -251,7 +251,7 @@ func InsertVerdictTx(ctx context.Context, tx *sqlx.Tx, v cases.Verdict) (cases.V
 // Verdicts returns the verdicts given on a case, oldest first. Blind
 // calibration verdicts of an audit that still waits for its second one are
 // left out for everyone but their author.
-func (s *Store) Verdicts(ctx context.Context, caseID, actorID int64) ([]cases.Verdict, error) {
+func (s *Desk) Verdicts(ctx context.Context, caseID, actorID int64) ([]cases.Verdict, error) {
 	var rows []verdictRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+verdictColumns+` FROM verdicts v
 		WHERE v.case_id = $1 AND (v.auditor_id = $2 OR NOT EXISTS (SELECT 1 FROM audits a

@@ -59,7 +59,7 @@ func exchangeRatesTx(ctx context.Context, q sqlx.QueryerContext) ([]cases.Exchan
 }
 
 // RemedyLimits returns every row of the remedy policy, defaults first.
-func (s *Store) RemedyLimits(ctx context.Context) ([]cases.RemedyLimit, error) {
+func (s *Desk) RemedyLimits(ctx context.Context) ([]cases.RemedyLimit, error) {
 	var rows []remedyLimitRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+remedyLimitColumns+` FROM remedy_policies ORDER BY shop, currency`); err != nil {
 		return nil, formatError(err, "remedy policy")
@@ -72,7 +72,7 @@ func (s *Store) RemedyLimits(ctx context.Context) ([]cases.RemedyLimit, error) {
 }
 
 // SaveRemedyLimit creates or replaces one row of the remedy policy.
-func (s *Store) SaveRemedyLimit(ctx context.Context, l cases.RemedyLimit, by int64) (cases.RemedyLimit, error) {
+func (s *Desk) SaveRemedyLimit(ctx context.Context, l cases.RemedyLimit, by int64) (cases.RemedyLimit, error) {
 	var buyer *int64
 	if l.BuyerLimit != nil {
 		buyer = &l.BuyerLimit.Minor
@@ -91,12 +91,12 @@ func (s *Store) SaveRemedyLimit(ctx context.Context, l cases.RemedyLimit, by int
 }
 
 // ExchangeRates returns the configured exchange rates.
-func (s *Store) ExchangeRates(ctx context.Context) ([]cases.ExchangeRate, error) {
+func (s *Desk) ExchangeRates(ctx context.Context) ([]cases.ExchangeRate, error) {
 	return exchangeRatesTx(ctx, s.db)
 }
 
 // SaveExchangeRate creates or replaces a rate; rate "0" deletes it.
-func (s *Store) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate, by int64) error {
+func (s *Desk) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate, by int64) error {
 	if r.Rate == "0" {
 		_, err := s.db.ExecContext(ctx, `DELETE FROM exchange_rates WHERE currency = $1 AND to_currency = $2`, r.Currency, r.ToCurrency)
 		return formatError(err, "exchange rate")
@@ -110,7 +110,7 @@ func (s *Store) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate, by i
 
 // Checklist returns the audit scorecard's items in order; inactive ones
 // only when all is true.
-func (s *Store) Checklist(ctx context.Context, all bool) ([]cases.ChecklistItem, error) {
+func (s *Desk) Checklist(ctx context.Context, all bool) ([]cases.ChecklistItem, error) {
 	return ChecklistTx(ctx, s.db, all)
 }
 
@@ -124,7 +124,7 @@ func ChecklistTx(ctx context.Context, q sqlx.QueryerContext, all bool) ([]cases.
 
 // SaveChecklistItem creates or replaces one item of the scorecard. An item
 // is never deleted (verdicts name it): it is made inactive.
-func (s *Store) SaveChecklistItem(ctx context.Context, it cases.ChecklistItem) (cases.ChecklistItem, error) {
+func (s *Desk) SaveChecklistItem(ctx context.Context, it cases.ChecklistItem) (cases.ChecklistItem, error) {
 	err := s.db.GetContext(ctx, &it, `INSERT INTO audit_checklist (key, label_en, label_zh, weight, critical, active, position)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (key) DO UPDATE SET label_en = EXCLUDED.label_en, label_zh = EXCLUDED.label_zh, weight = EXCLUDED.weight,

@@ -45,7 +45,7 @@ type HandoverRules struct {
 // handed_over event to each case's ledger, all in one transaction. Of two
 // agents handing the same case at once, the second waits for the first's
 // lock and then finds the case already handed.
-func (s *Store) CreateHandover(ctx context.Context, in cases.HandoverInput, ackWithin time.Duration, rules HandoverRules) (cases.Handover, error) {
+func (s *Shifts) CreateHandover(ctx context.Context, in cases.HandoverInput, ackWithin time.Duration, rules HandoverRules) (cases.Handover, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.Handover{}, err
@@ -199,7 +199,7 @@ func insertHandoverCasesTx(ctx context.Context, tx *sqlx.Tx, id int64, in []case
 // under the handover's lock, rules.Plan decides which cases it takes, and
 // each case changes as rules.Take says (its assignee, with ledger events),
 // in one transaction.
-func (s *Store) AckHandover(ctx context.Context, id int64, in cases.AckInput, rules HandoverRules) (cases.Handover, error) {
+func (s *Shifts) AckHandover(ctx context.Context, id int64, in cases.AckInput, rules HandoverRules) (cases.Handover, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.Handover{}, err
@@ -256,7 +256,7 @@ func sameAssignee(a, b *int64) bool {
 }
 
 // Handover returns one handover with its cases.
-func (s *Store) Handover(ctx context.Context, id int64) (cases.Handover, error) {
+func (s *Shifts) Handover(ctx context.Context, id int64) (cases.Handover, error) {
 	hs, err := handoversTx(ctx, s.db, []int64{id})
 	if err != nil {
 		return cases.Handover{}, err
@@ -347,7 +347,7 @@ const (
 )
 
 // Handovers lists handovers newest first, keyset-paginated by id.
-func (s *Store) Handovers(ctx context.Context, f cases.HandoverFilter) (cases.HandoverPage, error) {
+func (s *Shifts) Handovers(ctx context.Context, f cases.HandoverFilter) (cases.HandoverPage, error) {
 	page := cases.HandoverPage{Items: []cases.Handover{}}
 	limit := f.Limit
 	switch {
@@ -425,7 +425,7 @@ const MaxViewCases = 5000
 // cases with their latest handover notes, and the handovers still waiting
 // to and from the agent. The protocol then classifies them
 // (workflows.ClassifyView).
-func (s *Store) HandoverView(ctx context.Context, agentID int64) (cases.HandoverView, error) {
+func (s *Shifts) HandoverView(ctx context.Context, agentID int64) (cases.HandoverView, error) {
 	v := cases.HandoverView{AgentID: agentID, Open: []cases.HandoverItem{}, Incoming: []cases.Handover{}, Outgoing: []cases.Handover{}}
 	rows, err := s.db.QueryxContext(ctx, handoverView, agentID, MaxViewCases)
 	if err != nil {
@@ -471,6 +471,6 @@ func (s *Store) HandoverView(ctx context.Context, agentID int64) (cases.Handover
 }
 
 // ShopOf returns a shop for the view's shift windows.
-func (s *Store) ShopOf(ctx context.Context, id int64) (cases.Shop, error) {
+func (s *Shifts) ShopOf(ctx context.Context, id int64) (cases.Shop, error) {
 	return getShopTx(ctx, s.db, id)
 }

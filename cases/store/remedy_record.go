@@ -153,7 +153,7 @@ func withdrawRemediesTx(ctx context.Context, tx *sqlx.Tx, caseID, keep int64) er
 }
 
 // RemedyHistory returns every remedy a case was offered, oldest first.
-func (s *Store) RemedyHistory(ctx context.Context, caseID int64) ([]cases.RemedyRecord, error) {
+func (s *Desk) RemedyHistory(ctx context.Context, caseID int64) ([]cases.RemedyRecord, error) {
 	if err := s.caseExists(ctx, caseID); err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func getShopTx(ctx context.Context, q sqlx.QueryerContext, id int64) (cases.Shop
 }
 
 // Shop returns one shop.
-func (s *Store) Shop(ctx context.Context, id int64) (cases.Shop, error) {
+func (s *Shifts) Shop(ctx context.Context, id int64) (cases.Shop, error) {
 	return getShopTx(ctx, s.db, id)
 }
 
@@ -82,7 +82,7 @@ func (s *Store) Shop(ctx context.Context, id int64) (cases.Shop, error) {
 const MaxShops = 2000
 
 // Shops returns the shops by platform and name.
-func (s *Store) Shops(ctx context.Context) ([]cases.Shop, error) {
+func (s *Shifts) Shops(ctx context.Context) ([]cases.Shop, error) {
 	rows, err := s.db.QueryxContext(ctx, `SELECT `+shopColumns+` FROM shops s ORDER BY s.platform, s.name LIMIT $1`, MaxShops)
 	if err != nil {
 		return nil, formatError(err, "shops")
@@ -105,7 +105,7 @@ func (s *Store) Shops(ctx context.Context) ([]cases.Shop, error) {
 
 // CreateShop adds a shop; a shop of the same name on the platform is a
 // conflict.
-func (s *Store) CreateShop(ctx context.Context, sh cases.Shop) (cases.Shop, error) {
+func (s *Shifts) CreateShop(ctx context.Context, sh cases.Shop) (cases.Shop, error) {
 	if err := sh.Validate(); err != nil {
 		return cases.Shop{}, err
 	}
@@ -123,7 +123,7 @@ func (s *Store) CreateShop(ctx context.Context, sh cases.Shop) (cases.Shop, erro
 }
 
 // UpdateShop applies an admin's edit to a shop.
-func (s *Store) UpdateShop(ctx context.Context, id int64, in cases.ShopInput) (cases.Shop, error) {
+func (s *Shifts) UpdateShop(ctx context.Context, id int64, in cases.ShopInput) (cases.Shop, error) {
 	var out cases.Shop
 	err := inTx(ctx, s.db, nil, "shop", func(tx *sqlx.Tx) error {
 		var r shopRow

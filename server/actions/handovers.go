@@ -44,12 +44,12 @@ func (a *Handovers) Create(ctx context.Context, in cases.HandoverInput) (cases.H
 	if err := workflows.CheckHandoverInput(&in); err != nil {
 		return cases.Handover{}, err
 	}
-	return a.store.CreateHandover(ctx, in, a.policy.Handover.AckWithin, a.rules())
+	return a.store.Shifts().CreateHandover(ctx, in, a.policy.Handover.AckWithin, a.rules())
 }
 
 // Ack records the signed-in agent's acknowledgement of a handover.
 func (a *Handovers) Ack(ctx context.Context, id int64, in cases.AckInput) (cases.Handover, error) {
-	return a.store.AckHandover(ctx, id, in, a.rules())
+	return a.store.Shifts().AckHandover(ctx, id, in, a.rules())
 }
 
 // View is the handover view of agentID at now: the shift windows of shopID
@@ -58,13 +58,13 @@ func (a *Handovers) View(ctx context.Context, agentID, shopID int64, now time.Ti
 	var shifts []cases.Shift
 	loc := a.policy.Zone
 	if shopID != 0 {
-		shop, err := a.store.Shop(ctx, shopID)
+		shop, err := a.store.Shifts().Shop(ctx, shopID)
 		if err != nil {
 			return cases.HandoverView{}, err
 		}
 		shifts, loc = shop.Shifts, a.policy.Calendar(shop).Location
 	}
-	v, err := a.store.HandoverView(ctx, agentID)
+	v, err := a.store.Shifts().HandoverView(ctx, agentID)
 	if err != nil {
 		return v, err
 	}

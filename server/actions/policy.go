@@ -30,7 +30,7 @@ func (a *Cases) SaveRemedyLimit(ctx context.Context, in RemedyLimitInput) (cases
 	if err != nil {
 		return l, err
 	}
-	return a.store.SaveRemedyLimit(ctx, l, actor.ID)
+	return a.store.Desk().SaveRemedyLimit(ctx, l, actor.ID)
 }
 
 func remedyLimit(in RemedyLimitInput) (cases.RemedyLimit, error) {
@@ -83,10 +83,10 @@ func (a *Cases) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate) ([]c
 	if err != nil {
 		return nil, err
 	}
-	if err := a.store.SaveExchangeRate(ctx, r, actor.ID); err != nil {
+	if err := a.store.Desk().SaveExchangeRate(ctx, r, actor.ID); err != nil {
 		return nil, err
 	}
-	return a.store.ExchangeRates(ctx)
+	return a.store.Desk().ExchangeRates(ctx)
 }
 
 // SaveChecklistItem checks and stores one item of the audit scorecard,
@@ -108,7 +108,7 @@ func (a *Cases) SaveChecklistItem(ctx context.Context, in cases.ChecklistItem) (
 			return in, err
 		}
 	}
-	return a.store.SaveChecklistItem(ctx, in)
+	return a.store.Desk().SaveChecklistItem(ctx, in)
 }
 
 func checklistKey(k string) bool {

@@ -227,7 +227,7 @@ func (a *Cases) DecideRemedy(ctx context.Context, id int64, version *int64, d wo
 // RemedyHistory returns every remedy a case was offered and the total of
 // those applied.
 func (a *Cases) RemedyHistory(ctx context.Context, id int64) (cases.RemedyHistory, error) {
-	items, err := a.store.RemedyHistory(ctx, id)
+	items, err := a.store.Desk().RemedyHistory(ctx, id)
 	if err != nil {
 		return cases.RemedyHistory{}, err
 	}
@@ -253,7 +253,7 @@ func (a *Cases) remedyWords(lang cases.Language, t cases.RemedyType, m cases.Mon
 // deadline passed at now and escalates to the admins those still waiting
 // another approval window later.
 func (a *Cases) SweepApprovals(ctx context.Context, now time.Time) error {
-	_, _, err := a.store.SweepApprovals(ctx, now, workflows.ApprovalWindow, func(level, ref string, lang cases.Language) string {
+	_, _, err := a.store.Desk().SweepApprovals(ctx, now, workflows.ApprovalWindow, func(level, ref string, lang cases.Language) string {
 		if level == "approval_escalated" {
 			return a.t(lang, "approval.notice.escalated", "ref", ref)
 		}

@@ -24,7 +24,7 @@ func (h *Desk) Approvals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.store.Approvals(c.Request().Context(), cases.ApprovalFilter{Shop: c.QueryParam("shop"),
+	page, err := h.store.Desk().Approvals(c.Request().Context(), cases.ApprovalFilter{Shop: c.QueryParam("shop"),
 		Limit: limit, Cursor: c.QueryParam("cursor")}, time.Now())
 	if err != nil {
 		return err
@@ -91,11 +91,11 @@ func (h *Desk) Remedies(c echo.Context) error {
 // remedy policy and the exchange rates.
 func (h *Desk) RemedyPolicy(c echo.Context) error {
 	ctx := c.Request().Context()
-	limits, err := h.store.RemedyLimits(ctx)
+	limits, err := h.store.Desk().RemedyLimits(ctx)
 	if err != nil {
 		return err
 	}
-	rates, err := h.store.ExchangeRates(ctx)
+	rates, err := h.store.Desk().ExchangeRates(ctx)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (h *Desk) AuditQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.store.AuditQueue(c.Request().Context(), actor.ID, f)
+	page, err := h.store.Desk().AuditQueue(c.Request().Context(), actor.ID, f)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (h *Desk) AuditQueue(c echo.Context) error {
 // Checklist handles GET /api/v1/audits/checklist (?all=true: inactive
 // items too).
 func (h *Desk) Checklist(c echo.Context) error {
-	items, err := h.store.Checklist(c.Request().Context(), c.QueryParam("all") == "true")
+	items, err := h.store.Desk().Checklist(c.Request().Context(), c.QueryParam("all") == "true")
 	if err != nil {
 		return err
 	}
@@ -228,11 +228,11 @@ func (h *Desk) Verdicts(c echo.Context) error {
 	if _, err := h.store.Get(ctx, id); err != nil {
 		return err
 	}
-	vs, err := h.store.Verdicts(ctx, id, actor.ID)
+	vs, err := h.store.Desk().Verdicts(ctx, id, actor.ID)
 	if err != nil {
 		return err
 	}
-	audits, err := h.store.Audits(ctx, id)
+	audits, err := h.store.Desk().Audits(ctx, id)
 	if err != nil {
 		return err
 	}

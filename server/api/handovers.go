@@ -63,7 +63,7 @@ func (h *Handovers) Get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ho, err := h.store.Handover(c.Request().Context(), id)
+	ho, err := h.store.Shifts().Handover(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (h *Handovers) List(c echo.Context) error {
 	if f.Limit, err = limitParam(c); err != nil {
 		return err
 	}
-	page, err := h.store.Handovers(c.Request().Context(), f)
+	page, err := h.store.Shifts().Handovers(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (h *Handovers) List(c echo.Context) error {
 
 // ListShops handles GET /api/v1/shops.
 func (h *Handovers) ListShops(c echo.Context) error {
-	shops, err := h.store.Shops(c.Request().Context())
+	shops, err := h.store.Shifts().Shops(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (h *Handovers) GetShop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sh, err := h.store.Shop(c.Request().Context(), id)
+	sh, err := h.store.Shifts().Shop(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (h *Handovers) CreateShop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if sh, err = h.store.CreateShop(c.Request().Context(), sh); err != nil {
+	if sh, err = h.store.Shifts().CreateShop(c.Request().Context(), sh); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/shops/"+strconv.FormatInt(sh.ID, 10))
@@ -187,7 +187,7 @@ func (h *Handovers) PatchShop(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	sh, err := h.store.UpdateShop(c.Request().Context(), id, in)
+	sh, err := h.store.Shifts().UpdateShop(c.Request().Context(), id, in)
 	if err != nil {
 		return err
 	}

@@ -71,11 +71,11 @@ func (h *CasePages) auditPage(c echo.Context, status int, id int64, posted *form
 	if err != nil {
 		return err
 	}
-	items, err := h.store.Checklist(ctx, false)
+	items, err := h.store.Desk().Checklist(ctx, false)
 	if err != nil {
 		return err
 	}
-	audits, err := h.store.Audits(ctx, id)
+	audits, err := h.store.Desk().Audits(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (h *CasePages) refuseVerdict(c echo.Context, id int64, values url.Values, e
 		return verr
 	}
 	fields := []string{"verdict", "comment", "scores"}
-	items, ierr := h.store.Checklist(c.Request().Context(), false)
+	items, ierr := h.store.Desk().Checklist(c.Request().Context(), false)
 	if ierr != nil {
 		return ierr
 	}

@@ -76,7 +76,7 @@ func (h *UI) deskPage(c echo.Context, status int, posted *formState) error {
 		return err
 	}
 
-	approvals, err := h.store.Approvals(ctx, cases.ApprovalFilter{Cursor: q.Get("approvals_cursor")}, time.Now())
+	approvals, err := h.store.Desk().Approvals(ctx, cases.ApprovalFilter{Cursor: q.Get("approvals_cursor")}, time.Now())
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (h *UI) deskPage(c echo.Context, status int, posted *formState) error {
 	if len(d.FilterErr) > 0 {
 		return h.render(c, http.StatusBadRequest, "desk", v)
 	}
-	audits, err := h.store.AuditQueue(ctx, v.User.ID, f)
+	audits, err := h.store.Desk().AuditQueue(ctx, v.User.ID, f)
 	if err != nil {
 		if code := cases.ErrorCode(err); code != cases.Invalid && code != cases.Malformed {
 			return err

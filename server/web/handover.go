@@ -151,7 +151,7 @@ func (h *HandoverPages) inbox(c echo.Context, refused error, refusedID int64, st
 	}
 	ctx := c.Request().Context()
 	me := v.User.ID
-	pending, err := h.store.Handovers(ctx, cases.HandoverFilter{ToUser: &me, Pending: true, Limit: 50})
+	pending, err := h.store.Shifts().Handovers(ctx, cases.HandoverFilter{ToUser: &me, Pending: true, Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (h *HandoverPages) inbox(c echo.Context, refused error, refusedID int64, st
 	if !v.Supervises() {
 		f.AgentID = &me
 	}
-	history, err := h.store.Handovers(ctx, f)
+	history, err := h.store.Shifts().Handovers(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -42,13 +42,13 @@ func (h *Desk) policyPage(c echo.Context, status int, posted *formState) error {
 	}
 	ctx := c.Request().Context()
 	pv := &policyView{forms: map[string]*formState{}}
-	if pv.Limits, err = h.store.RemedyLimits(ctx); err != nil {
+	if pv.Limits, err = h.store.Desk().RemedyLimits(ctx); err != nil {
 		return err
 	}
-	if pv.Rates, err = h.store.ExchangeRates(ctx); err != nil {
+	if pv.Rates, err = h.store.Desk().ExchangeRates(ctx); err != nil {
 		return err
 	}
-	if pv.Items, err = h.store.Checklist(ctx, true); err != nil {
+	if pv.Items, err = h.store.Desk().Checklist(ctx, true); err != nil {
 		return err
 	}
 	if posted != nil {

@@ -30,11 +30,11 @@ type scoreLine struct {
 // verdicts reads the verdicts given on a case for the case page.
 func (h *CasePages) verdicts(c echo.Context, v *view, cs cases.Case, dir directory, forms map[string]*formState) ([]verdictView, error) {
 	ctx := c.Request().Context()
-	vs, err := h.store.Verdicts(ctx, cs.ID, v.User.ID)
+	vs, err := h.store.Desk().Verdicts(ctx, cs.ID, v.User.ID)
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
-	items, err := h.store.Checklist(ctx, true)
+	items, err := h.store.Desk().Checklist(ctx, true)
 	if err != nil {
 		return nil, err
 	}
