@@ -3,8 +3,9 @@ package store
 // The store's operations are grouped by what they are for, each group a
 // view of the same Store (one pool, one inTx) reached through an accessor:
 // store.Desk() for the supervisor's desk (remedies, approvals, audits,
-// verdicts, policy), store.Shifts() for shops and handovers,
-// store.Rules() for the platforms' deadline rules.
+// verdicts, policy, audit flags), store.Shifts() for shops and handovers,
+// store.Intake() for what imports read and keep: the platforms' deadline
+// rules, saved column mappings, cases by their platform key.
 
 // Desk is the supervisor's desk's part of the store.
 type Desk struct{ *Store }
@@ -18,8 +19,8 @@ type Shifts struct{ *Store }
 // Shifts returns the store's shop and handover operations.
 func (s *Store) Shifts() *Shifts { return &Shifts{s} }
 
-// Rules is the platform deadline rules' part of the store.
-type Rules struct{ *Store }
+// Intake is the imports' part of the store: platform rules, mappings.
+type Intake struct{ *Store }
 
-// Rules returns the store's platform rule operations.
-func (s *Store) Rules() *Rules { return &Rules{s} }
+// Intake returns the store's platform rule and import mapping operations.
+func (s *Store) Intake() *Intake { return &Intake{s} }

@@ -14,7 +14,7 @@ import (
 
 // CaseByExternalID returns the case imported from a platform under its id
 // there; NotFound when there is none.
-func (s *Store) CaseByExternalID(ctx context.Context, platform cases.Platform, externalID string) (cases.Case, error) {
+func (s *Intake) CaseByExternalID(ctx context.Context, platform cases.Platform, externalID string) (cases.Case, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, `SELECT id FROM cases WHERE platform = $1 AND external_id = $2`, string(platform), externalID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -36,7 +36,7 @@ type SavedMapping struct {
 
 // SaveMapping saves a column mapping under its name, replacing one of the
 // same name.
-func (s *Store) SaveMapping(ctx context.Context, name string, mapping json.RawMessage) error {
+func (s *Intake) SaveMapping(ctx context.Context, name string, mapping json.RawMessage) error {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Store) SaveMapping(ctx context.Context, name string, mapping json.RawMe
 }
 
 // Mapping returns the mapping saved under name.
-func (s *Store) Mapping(ctx context.Context, name string) (SavedMapping, error) {
+func (s *Intake) Mapping(ctx context.Context, name string) (SavedMapping, error) {
 	var m SavedMapping
 	err := s.db.GetContext(ctx, &m, `SELECT name, mapping, created_by FROM import_mappings WHERE name = $1`, name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -62,7 +62,7 @@ func (s *Store) Mapping(ctx context.Context, name string) (SavedMapping, error) 
 }
 
 // Mappings lists the saved mappings by name.
-func (s *Store) Mappings(ctx context.Context) ([]SavedMapping, error) {
+func (s *Intake) Mappings(ctx context.Context) ([]SavedMapping, error) {
 	out := []SavedMapping{}
 	err := s.db.SelectContext(ctx, &out, `SELECT name, mapping, created_by FROM import_mappings ORDER BY name`)
 	return out, formatError(err, "mapping")

@@ -9,7 +9,7 @@ import (
 )
 
 // PlatformRules returns every platform rule, by platform and kind.
-func (s *Rules) PlatformRules(ctx context.Context) ([]cases.PlatformRule, error) {
+func (s *Intake) PlatformRules(ctx context.Context) ([]cases.PlatformRule, error) {
 	out := []cases.PlatformRule{}
 	err := s.db.SelectContext(ctx, &out, `SELECT platform, kind, name, due_hours, source, updated_by, updated_at
 		FROM platform_rules ORDER BY platform, kind`)
@@ -18,7 +18,7 @@ func (s *Rules) PlatformRules(ctx context.Context) ([]cases.PlatformRule, error)
 
 // PlatformRule returns the rule for a platform and kind; NotFound when
 // there is none.
-func (s *Rules) PlatformRule(ctx context.Context, p cases.Platform, k cases.Kind) (cases.PlatformRule, error) {
+func (s *Intake) PlatformRule(ctx context.Context, p cases.Platform, k cases.Kind) (cases.PlatformRule, error) {
 	var r cases.PlatformRule
 	err := s.db.GetContext(ctx, &r, `SELECT platform, kind, name, due_hours, source, updated_by, updated_at
 		FROM platform_rules WHERE platform = $1 AND kind = $2`, string(p), string(k))
@@ -30,7 +30,7 @@ func (s *Rules) PlatformRule(ctx context.Context, p cases.Platform, k cases.Kind
 
 // SetPlatformRule creates or replaces the rule of its platform and kind, as
 // the context's actor (an admin).
-func (s *Rules) SetPlatformRule(ctx context.Context, r cases.PlatformRule) (cases.PlatformRule, error) {
+func (s *Intake) SetPlatformRule(ctx context.Context, r cases.PlatformRule) (cases.PlatformRule, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return r, err

@@ -138,7 +138,7 @@ func bumpToneTx(ctx context.Context, tx *sqlx.Tx) error {
 
 // Flags returns the reasons a case is flagged for audit, each once, in the
 // order they were first recorded.
-func (s *Store) Flags(ctx context.Context, caseID int64) ([]string, error) {
+func (s *Desk) Flags(ctx context.Context, caseID int64) ([]string, error) {
 	var out []string
 	err := s.db.SelectContext(ctx, &out, `SELECT payload->>'reason' FROM case_events
 		WHERE case_id = $1 AND kind = 'flagged' GROUP BY 1 ORDER BY min(seq)`, caseID)

@@ -71,7 +71,7 @@ func (a *Cases) Create(ctx context.Context, in cases.CaseInput) (cases.Case, err
 func (a *Cases) create(ctx context.Context, nc cases.Case) (cases.Case, error) {
 	var rule *cases.PlatformRule
 	if nc.PlatformDueAt == nil {
-		r, err := a.store.Rules().PlatformRule(ctx, nc.Platform, nc.Kind)
+		r, err := a.store.Intake().PlatformRule(ctx, nc.Platform, nc.Kind)
 		switch {
 		case err == nil:
 			rule = &r

@@ -93,7 +93,7 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ca
 		if err != nil {
 			return cases.ImportReport{}, cases.Internalf(err, "encode mapping")
 		}
-		if err := a.store.SaveMapping(ctx, opts.SaveAs, raw); err != nil {
+		if err := a.store.Intake().SaveMapping(ctx, opts.SaveAs, raw); err != nil {
 			return cases.ImportReport{}, err
 		}
 	}
@@ -157,7 +157,7 @@ const (
 )
 
 func (a *Cases) importRow(ctx context.Context, actor cases.Actor, row intake.Row) (rowOutcome, error) {
-	cur, err := a.store.CaseByExternalID(ctx, row.Key.Platform, row.Key.ExternalID)
+	cur, err := a.store.Intake().CaseByExternalID(ctx, row.Key.Platform, row.Key.ExternalID)
 	if cases.ErrorCode(err) == cases.NotFound {
 		if row.UpdateOnly {
 			return skipped, nil
@@ -176,7 +176,7 @@ func (a *Cases) importRow(ctx context.Context, actor cases.Actor, row intake.Row
 			return imported, nil
 		}
 		// Imported meanwhile by someone else: compare with theirs.
-		if cur, err = a.store.CaseByExternalID(ctx, row.Key.Platform, row.Key.ExternalID); err != nil {
+		if cur, err = a.store.Intake().CaseByExternalID(ctx, row.Key.Platform, row.Key.ExternalID); err != nil {
 			return failed, err
 		}
 	} else if err != nil {
@@ -243,7 +243,7 @@ func (a *Cases) mapping(ctx context.Context, opts ImportOptions) (*intake.Mappin
 	if opts.MappingName == "" {
 		return nil, nil
 	}
-	saved, err := a.store.Mapping(ctx, opts.MappingName)
+	saved, err := a.store.Intake().Mapping(ctx, opts.MappingName)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func (h *Cases) PreviewImport(c echo.Context) error {
 
 // Mappings handles GET /api/v1/import/mappings: the saved column mappings.
 func (h *Cases) Mappings(c echo.Context) error {
-	ms, err := h.store.Mappings(c.Request().Context())
+	ms, err := h.store.Intake().Mappings(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -104,10 +104,10 @@ func (h *Cases) SaveMapping(c echo.Context) error {
 	if err != nil {
 		return cases.Internalf(err, "encode mapping")
 	}
-	if err := h.store.SaveMapping(c.Request().Context(), in.Name, raw); err != nil {
+	if err := h.store.Intake().SaveMapping(c.Request().Context(), in.Name, raw); err != nil {
 		return err
 	}
-	saved, err := h.store.Mapping(c.Request().Context(), strings.TrimSpace(in.Name))
+	saved, err := h.store.Intake().Mapping(c.Request().Context(), strings.TrimSpace(in.Name))
 	if err != nil {
 		return err
 	}

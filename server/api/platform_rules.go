@@ -11,7 +11,7 @@ import (
 // PlatformRules handles GET /api/v1/platform-rules: the default external
 // deadlines per platform and dispute kind.
 func (h *Cases) PlatformRules(c echo.Context) error {
-	rs, err := h.store.Rules().PlatformRules(c.Request().Context())
+	rs, err := h.store.Intake().PlatformRules(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (h *Cases) SetPlatformRule(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := h.store.Rules().SetPlatformRule(c.Request().Context(), cases.PlatformRule{Platform: cases.Platform(c.Param("platform")),
+	r, err := h.store.Intake().SetPlatformRule(c.Request().Context(), cases.PlatformRule{Platform: cases.Platform(c.Param("platform")),
 		Kind: cases.Kind(c.Param("kind")), Name: in.Name, DueHours: in.DueHours, Source: in.Source})
 	if err != nil {
 		return err

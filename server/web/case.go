@@ -187,7 +187,7 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 		return err
 	}
 	cv.Timeline = h.timeline(v, events, dir)
-	if cv.Flags, err = h.store.Flags(ctx, id); err != nil {
+	if cv.Flags, err = h.store.Desk().Flags(ctx, id); err != nil {
 		return err
 	}
 	v.D = cv

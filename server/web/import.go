@@ -61,7 +61,7 @@ func (h *Import) Page(c echo.Context) error {
 		return err
 	}
 	iv := &importView{Columns: cases.ImportColumns()}
-	if iv.Mappings, err = h.store.Mappings(c.Request().Context()); err != nil {
+	if iv.Mappings, err = h.store.Intake().Mappings(c.Request().Context()); err != nil {
 		return err
 	}
 	v.D = iv
@@ -82,7 +82,7 @@ func (h *Import) Upload(c echo.Context) error {
 	ctx := c.Request().Context()
 	iv := &importView{Columns: cases.ImportColumns()}
 	v.D = iv
-	if iv.Mappings, err = h.store.Mappings(ctx); err != nil {
+	if iv.Mappings, err = h.store.Intake().Mappings(ctx); err != nil {
 		return err
 	}
 	var body []byte
