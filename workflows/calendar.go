@@ -113,3 +113,46 @@ func (c Clock) Add(from time.Time, d time.Duration) time.Time {
 	}
 	return BusinessAdd(c.Calendar, from, d)
 }
+
+// BusinessSub returns the instant d of open business time before to: the
+// inverse of BusinessAdd, so that BusinessAdd(cal, BusinessSub(cal, t, d), d)
+// is t when t falls in open hours. A calendar with no business hours counts
+// every hour.
+func BusinessSub(cal cases.Calendar, to time.Time, d time.Duration) time.Time {
+	if AlwaysOpen(cal) {
+		return to.Add(-d)
+	}
+	limit := to.In(cal.Location)
+	y, mo, dd := limit.Date()
+	left := d
+	for day := 0; day < maxCalendarDays; day++ {
+		date := time.Date(y, mo, dd-day, 0, 0, 0, 0, cal.Location)
+		if !slices.Contains(cal.Holidays, date.Format(time.DateOnly)) {
+			ivs := openIntervals(cal, date.Weekday())
+			for i := len(ivs) - 1; i >= 0; i-- {
+				start := atMinute(date.Year(), date.Month(), date.Day(), ivs[i].start, cal.Location)
+				end := atMinute(date.Year(), date.Month(), date.Day(), ivs[i].end, cal.Location)
+				if !start.Before(limit) {
+					continue
+				}
+				if end.After(limit) {
+					end = limit
+				}
+				if span := end.Sub(start); span >= left {
+					return end.Add(-left)
+				} else {
+					left -= span
+				}
+			}
+		}
+	}
+	return to.Add(-d) // no open hours within years: fall back to the wall clock
+}
+
+// Sub returns to less d on the clock.
+func (c Clock) Sub(to time.Time, d time.Duration) time.Time {
+	if !c.Business {
+		return to.Add(-d)
+	}
+	return BusinessSub(c.Calendar, to, d)
+}

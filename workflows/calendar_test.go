@@ -129,3 +129,57 @@ func TestHandoverReminderLevels(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestBusinessSub(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	cal := cases.Calendar{Location: sh, Hours: weekdays("09:00", "18:00"), Holidays: []string{"2026-03-09"}}
+	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, sh) }
+	tests := []struct {
+		name string
+		to   time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{"WithinTheDay", at(4, 12, 0), 2 * time.Hour, at(4, 10, 0)},
+		{"AcrossTheNight", at(5, 9, 30), time.Hour, at(4, 17, 30)},
+		{"FromTheNight", at(5, 7, 0), 30 * time.Minute, at(4, 17, 30)},
+		{"OverAHolidayAndTheWeekend", at(10, 9, 50), time.Hour, at(6, 17, 50)},
+		{"ExactlyAtOpening", at(4, 10, 0), time.Hour, at(4, 9, 0)},
+		{"ADayAndMore", at(6, 15, 0), 24 * time.Hour, at(4, 9, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := workflows.BusinessSub(cal, tt.to, tt.d); !got.Equal(tt.want) {
+				t.Fatalf("BusinessSub(%v, %v) = %v, want %v", tt.to, tt.d, got, tt.want)
+			}
+		})
+	}
+	open := cases.Calendar{}
+	if got := workflows.BusinessSub(open, at(4, 3, 0), time.Hour); !got.Equal(at(4, 2, 0)) {
+		t.Fatalf("an always-open calendar counts the wall clock: got %v", got)
+	}
+}
+
+// FuzzBusinessRoundTrip: adding then subtracting the same business time
+// lands on the first open instant at or after the start.
+func FuzzBusinessRoundTrip(f *testing.F) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	cal := cases.Calendar{Location: sh, Hours: weekdays("09:00", "18:00"), Holidays: []string{"2026-03-09"}}
+	f.Add(int64(0), int64(90))
+	f.Add(int64(3600*40), int64(60*24*3))
+	f.Fuzz(func(t *testing.T, offset, minutes int64) {
+		if offset < 0 || offset > 3600*24*60 || minutes <= 0 || minutes > 60*24*30 {
+			return
+		}
+		from := time.Date(2026, 3, 1, 0, 0, 0, 0, sh).Add(time.Duration(offset) * time.Second)
+		d := time.Duration(minutes) * time.Minute
+		to := workflows.BusinessAdd(cal, from, d)
+		back := workflows.BusinessSub(cal, to, d)
+		if back.Before(from) || !workflows.BusinessOpen(cal, back) && !back.Equal(from) {
+			t.Fatalf("from %v +%v = %v, back %v", from, d, to, back)
+		}
+		if again := workflows.BusinessAdd(cal, back, d); !again.Equal(to) {
+			t.Fatalf("from %v +%v = %v, back %v, again %v", from, d, to, back, again)
+		}
+	})
+}

@@ -176,9 +176,10 @@ func openStates() []cases.State {
 }
 
 // Rebase returns the due time of next's current state when its kind or
-// severity changed from cur's: the same entry time, the new allowance. The
-// entry time is not stored; it is the old due time less the old allowance.
-func (d Deadlines) Rebase(cur, next cases.Case) *time.Time {
+// severity changed from cur's: the same entry time, the new allowance, on
+// the policy's clock (cal is the case's shop calendar). The entry time is
+// not stored; it is the old due time less the old allowance on that clock.
+func (d Deadlines) Rebase(cal cases.Calendar, cur, next cases.Case) *time.Time {
 	if cur.DueAt == nil || !next.State.Open() {
 		return next.DueAt
 	}
@@ -186,5 +187,6 @@ func (d Deadlines) Rebase(cur, next cases.Case) *time.Time {
 	if !ok {
 		return next.DueAt
 	}
-	return d.DueAt(next.Kind, next.Severity, next.State, cur.DueAt.Add(-old))
+	clock := Clock{Business: d.BusinessHours, Calendar: cal}
+	return d.DueOn(cal, next.Kind, next.Severity, next.State, clock.Sub(*cur.DueAt, old))
 }

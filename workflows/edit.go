@@ -4,14 +4,15 @@ import "redress/cases"
 
 // Edit applies a patch of a case's own fields. A changed kind or severity
 // of an open case moves the due time of its current state, as the policy's
-// deadlines say. A patch that changes nothing returns no events.
-func Edit(c cases.Case, p cases.CasePatch, pol Policy) (Result, error) {
+// deadlines say, on the clock of the case's shop calendar cal. A patch that
+// changes nothing returns no events.
+func Edit(c cases.Case, p cases.CasePatch, pol Policy, cal cases.Calendar) (Result, error) {
 	next, changes, err := p.Apply(c)
 	if err != nil || len(changes) == 0 {
 		return Result{Case: c}, err
 	}
 	if next.State.Open() && (next.Kind != c.Kind || next.Severity != c.Severity) {
-		next.DueAt = pol.Deadlines.Rebase(c, next)
+		next.DueAt = pol.Deadlines.Rebase(cal, c, next)
 		changes["due_at"] = map[string]any{"old": c.DueAt, "new": next.DueAt}
 	}
 	return Result{Case: next, Events: []cases.NewEvent{{Kind: cases.EventEdited, Payload: map[string]any{"changes": changes}}}}, nil

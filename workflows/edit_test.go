@@ -13,11 +13,11 @@ func TestEdit(t *testing.T) {
 	t.Run("SeverityRebasesTheDueTime", func(t *testing.T) {
 		c := caseIn(t, cases.StateListen)
 		urgent := cases.Severity("urgent")
-		res, err := Edit(c, cases.CasePatch{Severity: &urgent}, pol)
+		res, err := Edit(c, cases.CasePatch{Severity: &urgent}, pol, cases.Calendar{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := pol.Deadlines.Rebase(c, res.Case)
+		want := pol.Deadlines.Rebase(cases.Calendar{}, c, res.Case)
 		if res.Case.DueAt == nil || !res.Case.DueAt.Equal(*want) || res.Case.DueAt.Equal(*c.DueAt) {
 			t.Fatalf("due %v, want %v (was %v)", res.Case.DueAt, want, c.DueAt)
 		}
@@ -29,7 +29,7 @@ func TestEdit(t *testing.T) {
 	t.Run("ClosedCaseKeepsNoDueTime", func(t *testing.T) {
 		c := caseIn(t, cases.StateClosed)
 		urgent := cases.Severity("urgent")
-		res, err := Edit(c, cases.CasePatch{Severity: &urgent}, pol)
+		res, err := Edit(c, cases.CasePatch{Severity: &urgent}, pol, cases.Calendar{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestEdit(t *testing.T) {
 	})
 	t.Run("NothingChangedIsNoEvent", func(t *testing.T) {
 		c := caseIn(t, cases.StateListen)
-		res, err := Edit(c, cases.CasePatch{Severity: &c.Severity}, DefaultPolicy())
+		res, err := Edit(c, cases.CasePatch{Severity: &c.Severity}, DefaultPolicy(), cases.Calendar{})
 		if err != nil || len(res.Events) != 0 {
 			t.Fatalf("events %v, err %v", res.Events, err)
 		}

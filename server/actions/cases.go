@@ -95,7 +95,7 @@ func (a *Cases) firstDue(k cases.Kind, sev cases.Severity) time.Duration {
 // A changed kind or severity moves the due time of the current state.
 func (a *Cases) Edit(ctx context.Context, id int64, version *int64, p cases.CasePatch) (cases.Case, error) {
 	return a.store.Change(ctx, id, version, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-		res, err := workflows.Edit(cur, p, a.policy)
+		res, err := workflows.Edit(cur, p, a.policy, a.policy.Calendar(f.Shop))
 		if err != nil || len(res.Events) == 0 {
 			return cases.Change{Case: cur, KeepVersion: true}, err
 		}
