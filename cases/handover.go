@@ -5,6 +5,19 @@ import (
 	"time"
 )
 
+// ToTeam reports whether h was handed to a shift's team rather than to one
+// agent.
+func (h Handover) ToTeam() bool { return h.ToUserID == nil }
+
+// Receives reports whether userID may acknowledge h: its incoming agent,
+// or, for a team handover, anyone but the outgoing agent.
+func (h Handover) Receives(userID int64) bool {
+	if h.ToUserID == nil {
+		return userID != h.FromUserID
+	}
+	return *h.ToUserID == userID
+}
+
 // HandoverStatus is the outgoing agent's read of a handed case (I-PASS's
 // severity): on track, to watch, or at risk.
 type HandoverStatus string
@@ -28,6 +41,11 @@ func (s HandoverStatus) Valid() bool { return slices.Contains(HandoverStatuses()
 // handed case; payload {"handover_id","from","to","read_back"}.
 const EventHandoverAcknowledged EventKind = "handover_acknowledged"
 
+// EventHandoverReminded is appended to every case of a handover left
+// unacknowledged when it is reminded to the incoming agent or escalated to
+// supervisors; payload {"handover_id","level","ack_due_at","to","recipients"}.
+const EventHandoverReminded EventKind = "handover_reminded"
+
 // HandoverLevel is a reminder about a handover left unacknowledged.
 type HandoverLevel string
 
@@ -48,11 +66,13 @@ type HandoverNotice struct {
 }
 
 // Handover is one shift's handing of cases from an outgoing agent to an
-// incoming one.
+// incoming one, or to the next shift's team: then ToUserID is nil, ToShift
+// names the shift, and whoever on it acknowledges a case takes it.
 type Handover struct {
 	ID             int64          `json:"id"`
 	FromUserID     int64          `json:"from_user_id"`
-	ToUserID       int64          `json:"to_user_id"`
+	ToUserID       *int64         `json:"to_user_id"`
+	ToShift        string         `json:"to_shift,omitempty"`
 	Note           string         `json:"note"`
 	Cases          []HandoverCase `json:"cases"`
 	CreatedAt      time.Time      `json:"created_at"`
@@ -82,9 +102,12 @@ type HandoverCase struct {
 	AcknowledgedBy  *int64         `json:"acknowledged_by"`
 }
 
-// HandoverInput is a handover as the outgoing agent posts it.
+// HandoverInput is a handover as the outgoing agent posts it: to one
+// incoming agent (ToUserID) or to the next shift's team (ToShift, the
+// shift's name).
 type HandoverInput struct {
 	ToUserID int64               `json:"to_user_id"`
+	ToShift  string              `json:"to_shift"`
 	Note     string              `json:"note"`
 	Cases    []HandoverCaseInput `json:"cases"`
 }
@@ -182,11 +205,14 @@ type HandoverItem struct {
 
 // HandoverView is what an outgoing agent hands over at the end of a shift.
 type HandoverView struct {
-	AgentID   int64          `json:"agent_id"`
-	ThisShift Window         `json:"this_shift"`
-	NextShift Window         `json:"next_shift"`
-	ShiftName string         `json:"shift_name,omitempty"`
-	Open      []HandoverItem `json:"open"`
+	AgentID   int64  `json:"agent_id"`
+	ThisShift Window `json:"this_shift"`
+	NextShift Window `json:"next_shift"`
+	ShiftName string `json:"shift_name,omitempty"`
+	// NextShiftName names the shift a team handover goes to ("" when the
+	// shop has no shifts: then it is simply the next shift).
+	NextShiftName string         `json:"next_shift_name,omitempty"`
+	Open          []HandoverItem `json:"open"`
 	// Case ids of Open by what the view found about them.
 	Overdue              []int64 `json:"overdue"`
 	DueNextShift         []int64 `json:"due_next_shift"`

@@ -112,6 +112,8 @@ type SweepPlan struct {
 	// handovers. HandoverMessage words them.
 	HandoverDue     func(ackDue, now time.Time) []HandoverLevel
 	HandoverMessage func(n HandoverNotice, r Reader) string
+	// HandoverURL links a handover in webhook payloads.
+	HandoverURL func(id int64) string
 }
 
 // SweepResult counts what one sweep did.

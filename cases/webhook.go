@@ -30,7 +30,7 @@ func (f WebhookFormat) Valid() bool { return slices.Contains(WebhookFormats(), f
 
 // WebhookEvents returns the ledger events a webhook may subscribe to.
 func WebhookEvents() []EventKind {
-	return []EventKind{EventReminded, EventEscalated, EventApprovalRequested}
+	return []EventKind{EventReminded, EventEscalated, EventApprovalRequested, EventHandoverReminded}
 }
 
 // Limits on webhook fields, shared with the schema.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,13 @@ import (
 // handOver posts a handover as c and returns the response.
 func (c caller) handOver(to int64, note string, items ...map[string]any) (*cases.Handover, *httpResult) {
 	c.e.t.Helper()
-	rec := c.call(http.MethodPost, "/api/v1/handovers", map[string]any{"to_user_id": to, "note": note, "cases": items})
+	return c.handOverTo(map[string]any{"to_user_id": to, "note": note, "cases": items})
+}
+
+// handOverTo posts a handover body as c and returns the response.
+func (c caller) handOverTo(body map[string]any) (*cases.Handover, *httpResult) {
+	c.e.t.Helper()
+	rec := c.call(http.MethodPost, "/api/v1/handovers", body)
 	res := &httpResult{code: rec.Code, body: rec.Body.String()}
 	if rec.Code != http.StatusCreated {
 		return nil, res
@@ -318,9 +325,13 @@ func TestTwoHandoversOfTheSameCaseOneWins(t *testing.T) {
 }
 
 func TestUnacknowledgedHandoverIsRemindedOnce(t *testing.T) {
-	e := newEnvWith(t, map[string]string{"REDRESS_HANDOVER_ACK_WITHIN": "30m", "REDRESS_HANDOVER_GRACE": "30m"})
+	e := newEnvWith(t, map[string]string{"REDRESS_HANDOVER_ACK_WITHIN": "30m", "REDRESS_HANDOVER_GRACE": "30m",
+		"REDRESS_WEBHOOK_ALLOW_PRIVATE": "true"})
 	out, in := e.caller(cases.RoleAgent), e.caller(cases.RoleAgent)
 	sup := e.caller(cases.RoleSupervisor)
+	l := newListener(t)
+	hook := createWebhook(t, e.caller(cases.RoleAdmin), map[string]any{"name": "shift lead", "url": l.URL + "/hook",
+		"format": "json", "secret": hookSecret, "events": []string{"handover_reminded"}})
 	c := assignedCase(t, out)
 	h, res := out.handOver(in.user.ID, "", map[string]any{"case_id": c.ID})
 	if h == nil {
@@ -354,6 +365,55 @@ func TestUnacknowledgedHandoverIsRemindedOnce(t *testing.T) {
 		}
 		if count(sup, "handover_escalation") != 0 {
 			t.Fatal("escalated within the grace")
+		}
+	})
+	t.Run("TheCaseLedgerAndTheWebhookTellIt", func(t *testing.T) {
+		var levels []string
+		for _, ev := range out.ledgerOf(c.ID) {
+			if ev.Kind == cases.EventHandoverReminded {
+				var p struct {
+					HandoverID int64  `json:"handover_id"`
+					Level      string `json:"level"`
+				}
+				if err := json.Unmarshal(ev.Payload, &p); err != nil || p.HandoverID != h.ID {
+					t.Fatalf("handover_reminded payload %s (%v), want handover %d", ev.Payload, err, h.ID)
+				}
+				levels = append(levels, p.Level)
+			}
+		}
+		if len(levels) != 1 || levels[0] != "handover_overdue" {
+			t.Fatalf("the case's ledger has handover reminders %v, want one handover_overdue", levels)
+		}
+		if res := e.deliver(h.AckDueAt.Add(2 * time.Minute)); res.Delivered != 1 {
+			t.Fatalf("deliver: %+v, want the one handover reminder", res)
+		}
+		got := l.requests()
+		if len(got) != 1 || got[0].header.Get("X-Redress-Event") != "handover_reminded" {
+			t.Fatalf("listener got %d requests %v", len(got), got)
+		}
+		var body struct {
+			Event    string `json:"event"`
+			Level    string `json:"level"`
+			Handover struct {
+				ID           int64   `json:"id"`
+				ToUserID     int64   `json:"to_user_id"`
+				PendingCases []int64 `json:"pending_cases"`
+				URL          string  `json:"url"`
+			} `json:"handover"`
+		}
+		if err := json.Unmarshal(got[0].body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Level != "handover_overdue" || body.Handover.ID != h.ID || body.Handover.ToUserID != in.user.ID ||
+			len(body.Handover.PendingCases) != 1 || body.Handover.PendingCases[0] != c.ID ||
+			body.Handover.URL == "" {
+			t.Fatalf("webhook body %s", got[0].body)
+		}
+		if err := verifySignature(got[0], hookSecret); err != nil {
+			t.Fatal(err)
+		}
+		if ds := deliveries(t, e.caller(cases.RoleAdmin), hook.ID); len(ds) != 1 {
+			t.Fatalf("%d deliveries recorded, want 1", len(ds))
 		}
 	})
 	t.Run("SupervisorsOnceAfterTheGrace", func(t *testing.T) {
@@ -485,4 +545,133 @@ func TestBusinessHoursSLADoesNotEscalateAtNight(t *testing.T) {
 	if n := escalations(); n != 1 {
 		t.Fatalf("%d escalations on Monday 09:51, want 1", n)
 	}
+}
+
+// A handover to the next shift's team: anyone on it but the outgoing agent
+// acknowledges a case and takes it; the team is reminded when nobody does.
+func TestHandoverToTheNextShiftsTeam(t *testing.T) {
+	e := newEnvWith(t, map[string]string{"REDRESS_HANDOVER_ACK_WITHIN": "30m", "REDRESS_HANDOVER_GRACE": "30m"})
+	out, first, second := e.caller(cases.RoleAgent), e.caller(cases.RoleAgent), e.caller(cases.RoleAgent)
+	a, b := assignedCase(t, out), assignedCase(t, out)
+	rec := out.call(http.MethodPost, "/api/v1/handovers", map[string]any{"to_shift": "夜班", "note": "两单待跟进",
+		"cases": []map[string]any{{"case_id": a.ID}, {"case_id": b.ID, "status": "at_risk", "note": "买家情绪激动"}}})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("team handover: %d %s", rec.Code, rec.Body)
+	}
+	h := decodeAs[cases.Handover](t, rec)
+	if h.ToUserID != nil || h.ToShift != "夜班" || !h.ToTeam() {
+		t.Fatalf("handover to %v / %q, want the team of 夜班", h.ToUserID, h.ToShift)
+	}
+	pendingFor := func(who caller) []int64 {
+		rec := who.call(http.MethodGet, fmt.Sprintf("/api/v1/handovers?to_user_id=%d&pending=true", who.user.ID), nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("inbox: %d %s", rec.Code, rec.Body)
+		}
+		var ids []int64
+		for _, it := range decodeAs[cases.HandoverPage](t, rec).Items {
+			ids = append(ids, it.ID)
+		}
+		return ids
+	}
+	t.Run("EveryoneOnTheTeamSeesIt", func(t *testing.T) {
+		for _, who := range []caller{first, second} {
+			if got := pendingFor(who); len(got) != 1 || got[0] != h.ID {
+				t.Fatalf("agent %d's pending handovers %v, want [%d]", who.user.ID, got, h.ID)
+			}
+		}
+		if got := pendingFor(out); len(got) != 0 {
+			t.Fatalf("the outgoing agent's own handover is in their inbox: %v", got)
+		}
+	})
+	ack := fmt.Sprintf("/api/v1/handovers/%d/ack", h.ID)
+	t.Run("TheOutgoingAgentCannotTakeItBack", func(t *testing.T) {
+		rec := out.call(http.MethodPost, ack, map[string]any{"cases": []map[string]any{{"case_id": a.ID}}})
+		wantProblem(t, rec, http.StatusForbidden, "id")
+	})
+	t.Run("WhoeverAcknowledgesACaseTakesIt", func(t *testing.T) {
+		rec := first.call(http.MethodPost, ack, map[string]any{"cases": []map[string]any{{"case_id": a.ID}}})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("first ack: %d %s", rec.Code, rec.Body)
+		}
+		if got := first.getCase(a.ID); got.AssigneeID == nil || *got.AssigneeID != first.user.ID {
+			t.Fatalf("case a assigned to %v, want the agent who acknowledged it", got.AssigneeID)
+		}
+		// The at-risk case still needs its read-back, from whoever takes it.
+		rec = second.call(http.MethodPost, ack, map[string]any{"cases": []map[string]any{{"case_id": b.ID}}})
+		wantProblem(t, rec, http.StatusUnprocessableEntity, "cases[0].read_back")
+		rec = second.call(http.MethodPost, ack, map[string]any{"cases": []map[string]any{{"case_id": a.ID}}})
+		wantProblem(t, rec, http.StatusConflict, "cases[0].case_id")
+		rec = second.call(http.MethodPost, ack, map[string]any{"cases": []map[string]any{{"case_id": b.ID, "read_back": "今晚先电话安抚，明早退款"}}})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("second ack: %d %s", rec.Code, rec.Body)
+		}
+		got := decodeAs[cases.Handover](t, rec)
+		if got.AcknowledgedAt == nil {
+			t.Fatal("the handover is not acknowledged after its last case")
+		}
+		if c := second.getCase(b.ID); c.AssigneeID == nil || *c.AssigneeID != second.user.ID {
+			t.Fatalf("case b assigned to %v, want the second agent", c.AssigneeID)
+		}
+		var to int64
+		for _, ev := range second.ledgerOf(b.ID) {
+			if ev.Kind == cases.EventHandoverAcknowledged {
+				var p struct {
+					To      int64  `json:"to"`
+					ToShift string `json:"to_shift"`
+				}
+				if err := json.Unmarshal(ev.Payload, &p); err != nil || p.ToShift != "夜班" {
+					t.Fatalf("acknowledged payload %s", ev.Payload)
+				}
+				to = p.To
+			}
+		}
+		if to != second.user.ID {
+			t.Fatalf("the ledger says case b went to %d, want %d", to, second.user.ID)
+		}
+	})
+	t.Run("AnUnacknowledgedTeamHandoverRemindsTheTeam", func(t *testing.T) {
+		c := assignedCase(t, out)
+		h2, res := out.handOverTo(map[string]any{"to_shift": "夜班", "cases": []map[string]any{{"case_id": c.ID}}})
+		if h2 == nil {
+			t.Fatalf("handover: %d %s", res.code, res.body)
+		}
+		e.sweep(h2.AckDueAt.Add(time.Minute))
+		for _, who := range []caller{first, second} {
+			n := 0
+			for _, it := range who.inbox("").Items {
+				if it.Kind == "handover_overdue" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("agent %d has %d handover reminders, want 1", who.user.ID, n)
+			}
+		}
+		for _, it := range out.inbox("").Items {
+			if it.Kind == "handover_overdue" {
+				t.Fatal("the outgoing agent was reminded of their own team handover")
+			}
+		}
+	})
+	t.Run("BadReceivers", func(t *testing.T) {
+		c := assignedCase(t, out)
+		for _, tt := range []struct {
+			name  string
+			body  map[string]any
+			field string
+		}{
+			{"BothAnAgentAndATeam", map[string]any{"to_user_id": first.user.ID, "to_shift": "夜班"}, "to_shift"},
+			{"ATeamNamedByBlanks", map[string]any{"to_shift": "   "}, "to_user_id"},
+			{"ATeamNameTooLong", map[string]any{"to_shift": strings.Repeat("班", 51)}, "to_shift"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				tt.body["cases"] = []map[string]any{{"case_id": c.ID}}
+				rec := out.call(http.MethodPost, "/api/v1/handovers", tt.body)
+				wantProblem(t, rec, http.StatusUnprocessableEntity, tt.field)
+				if got := out.getCase(c.ID); got.Version != c.Version {
+					t.Fatalf("a refused handover changed the case (version %d → %d)", c.Version, got.Version)
+				}
+			})
+		}
+	})
 }

@@ -96,3 +96,34 @@ func TestBrowserShiftHandsOverAndTheNextAcknowledges(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserHandoverToTheNextShiftsTeam: the outgoing agent hands a case
+// to the next shift's team rather than to one person; any agent of the
+// team finds it in the inbox, acknowledges it and takes the case.
+func TestBrowserHandoverToTheNextShiftsTeam(t *testing.T) {
+	b := newBrowserEnv(t)
+	out := b.person(cases.RoleAgent, cases.LanguageChinese, "白班 小王")
+	taker := b.person(cases.RoleAgent, cases.LanguageChinese, "夜班 小李")
+	body := newCaseBody()
+	delete(body, "external_id")
+	body["assignee_id"] = out.ID
+	c, _ := seed(t, b.api(out), body)
+
+	b.signIn(out)
+	b.open("/handover")
+	b.wantText("#to_user_id", "下一班全组")
+	b.set("#to_user_id", "team", "#note", "夜班请接手")
+	b.click("#hand-over")
+	b.wantText(".flash", "已交接")
+
+	b.clearCookies()
+	b.signIn(taker)
+	b.open("/handovers")
+	b.wantText("main", "团队：下一班", "夜班请接手")
+	b.click(".handover-card button.primary")
+	b.wantText(".flash", "已确认")
+	got, err := store.New(b.db).Get(context.Background(), c.ID)
+	if err != nil || got.AssigneeID == nil || *got.AssigneeID != taker.ID {
+		b.fail("the case is with %v after the team acknowledged it (%v), want %d", got.AssigneeID, err, taker.ID)
+	}
+}

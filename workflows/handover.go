@@ -53,9 +53,16 @@ func (p HandoverPolicy) DueHandoverLevels(ackDue, now time.Time) []cases.Handove
 // CheckHandoverInput checks a handover's shape before anything is read:
 // every refusal names its field.
 func CheckHandoverInput(in *cases.HandoverInput) error {
-	in.Note = strings.TrimSpace(in.Note)
-	if in.ToUserID <= 0 {
-		return cases.FieldError("to_user_id", "to_user_id is required: the incoming agent")
+	in.Note, in.ToShift = strings.TrimSpace(in.Note), strings.TrimSpace(in.ToShift)
+	switch {
+	case in.ToUserID != 0 && in.ToShift != "":
+		return cases.FieldError("to_shift", "hand over to one agent (to_user_id) or to a shift's team (to_shift), not both")
+	case in.ToShift != "":
+		if err := cases.CheckText("to_shift", in.ToShift, 50, true); err != nil {
+			return err
+		}
+	case in.ToUserID <= 0:
+		return cases.FieldError("to_user_id", "to_user_id is required: the incoming agent (or to_shift, the next shift's team)")
 	}
 	if err := cases.CheckText("note", in.Note, 4000, false); err != nil {
 		return err
@@ -139,9 +146,13 @@ func CheckHandedCase(actor cases.Actor, i int, c cases.Case, pendingIn int64) er
 	return nil
 }
 
-// HandedEvent is the ledger event of a case handed over.
-func HandedEvent(handoverID, from, to int64, hc cases.HandoverCaseInput) cases.NewEvent {
+// HandedEvent is the ledger event of a case handed over to an agent (to)
+// or to a shift's team (to is nil, toShift names the shift).
+func HandedEvent(handoverID, from int64, to *int64, toShift string, hc cases.HandoverCaseInput) cases.NewEvent {
 	p := map[string]any{"handover_id": handoverID, "from": from, "to": to, "status": string(hc.Status)}
+	if toShift != "" {
+		p["to_shift"] = toShift
+	}
 	for k, v := range map[string]string{"note": hc.Note, "next_action": hc.NextAction,
 		"contingency": hc.Contingency, "promise": hc.Promise} {
 		if v != "" {
@@ -158,10 +169,15 @@ func HandedEvent(handoverID, from, to int64, hc cases.HandoverCaseInput) cases.N
 }
 
 // PlanAck decides which of h's cases an acknowledgement takes: only the
-// incoming agent acknowledges, each case once, at-risk cases with a
-// read-back. No cases in the input means every case still waiting.
+// incoming agent acknowledges (for a team handover, anyone on the team but
+// the outgoing agent), each case once, at-risk cases with a read-back. No
+// cases in the input means every case still waiting.
 func PlanAck(actor cases.Actor, h cases.Handover, in cases.AckInput) ([]cases.AckCase, error) {
-	if actor.ID != h.ToUserID {
+	switch {
+	case h.ToTeam() && !h.Receives(actor.ID):
+		return nil, &cases.Error{Code: cases.Forbidden, Field: "id",
+			Message: fmt.Sprintf("handover %d is yours: the next shift acknowledges it, not its outgoing agent", h.ID)}
+	case !h.Receives(actor.ID):
 		return nil, &cases.Error{Code: cases.Forbidden, Field: "id",
 			Message: fmt.Sprintf("handover %d was handed to someone else; only its incoming agent acknowledges it", h.ID)}
 	}
@@ -212,21 +228,25 @@ func PlanAck(actor cases.Actor, h cases.Handover, in cases.AckInput) ([]cases.Ac
 	return items, nil
 }
 
-// AckChange is the acknowledgement of one handed case: the incoming agent
-// takes the case when the outgoing agent still holds it (or nobody does);
-// a case a supervisor gave to someone else meanwhile, or one closed, keeps
-// its assignee and records the acknowledgement only.
-func AckChange(c cases.Case, h cases.Handover, a cases.AckCase) Result {
+// AckChange is the acknowledgement of one handed case by the agent by (the
+// incoming agent, or whoever of the team took it): they take the case when
+// the outgoing agent still holds it (or nobody does); a case a supervisor
+// gave to someone else meanwhile, or one closed, keeps its assignee and
+// records the acknowledgement only.
+func AckChange(c cases.Case, h cases.Handover, a cases.AckCase, by int64) Result {
 	next := cloneCase(c)
 	var evs []cases.NewEvent
-	payload := map[string]any{"handover_id": h.ID, "from": h.FromUserID, "to": h.ToUserID}
+	payload := map[string]any{"handover_id": h.ID, "from": h.FromUserID, "to": by}
+	if h.ToTeam() {
+		payload["to_shift"] = h.ToShift
+	}
 	if a.ReadBack != "" {
 		payload["read_back"] = a.ReadBack
 	}
 	evs = append(evs, cases.NewEvent{Kind: cases.EventHandoverAcknowledged, Payload: payload})
 	takes := c.State.Open() && (c.AssigneeID == nil || *c.AssigneeID == h.FromUserID)
 	if takes {
-		to := h.ToUserID
+		to := by
 		next.AssigneeID = &to
 		evs = append(evs, cases.NewEvent{Kind: cases.EventAssigned,
 			Payload: map[string]any{"from": c.AssigneeID, "to": to, "handover_id": h.ID}})

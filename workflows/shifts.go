@@ -65,3 +65,18 @@ func shiftOn(sh cases.Shift, loc *time.Location, y int, mo time.Month, d int) (c
 	}
 	return cases.Window{Start: start, End: atMinute(y, mo, endDay, e, loc)}, true
 }
+
+// ShiftAt returns the name of the shift of the calendar that starts at
+// start (the next shift of ShiftWindows), or "" when none does.
+func ShiftAt(shifts []cases.Shift, loc *time.Location, start time.Time) string {
+	if loc == nil {
+		return ""
+	}
+	lt := start.In(loc)
+	for _, sh := range shifts {
+		if w, ok := shiftOn(sh, loc, lt.Year(), lt.Month(), lt.Day()); ok && w.Start.Equal(start) {
+			return sh.Name
+		}
+	}
+	return ""
+}

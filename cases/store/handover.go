@@ -31,12 +31,12 @@ type HandoverRules struct {
 	// Handed refuses one case to hand over; pendingIn is the handover it
 	// already waits in, or 0.
 	Handed func(actor cases.Actor, i int, c cases.Case, pendingIn int64) error
-	// Event is the ledger event of a handed case.
-	Event func(handoverID, from, to int64, hc cases.HandoverCaseInput) cases.NewEvent
+	// Event is the ledger event of a handed case (to is nil for a team).
+	Event func(handoverID, from int64, to *int64, toShift string, hc cases.HandoverCaseInput) cases.NewEvent
 	// Plan decides which cases an acknowledgement takes.
 	Plan func(actor cases.Actor, h cases.Handover, in cases.AckInput) ([]cases.AckCase, error)
-	// Take is what acknowledging one case does to it.
-	Take func(c cases.Case, h cases.Handover, a cases.AckCase) (cases.Case, []cases.NewEvent)
+	// Take is what acknowledging one case by the user by does to it.
+	Take func(c cases.Case, h cases.Handover, a cases.AckCase, by int64) (cases.Case, []cases.NewEvent)
 }
 
 // CreateHandover records a handover from the signed-in agent: it locks the
@@ -52,12 +52,16 @@ func (s *Shifts) CreateHandover(ctx context.Context, in cases.HandoverInput, ack
 	}
 	var id int64
 	err = inTx(ctx, s.db, nil, "handover", func(tx *sqlx.Tx) error {
-		to, err := userTx(ctx, tx, in.ToUserID)
-		if err != nil {
-			return err
-		}
-		if err := rules.Incoming(actor, in.ToUserID, to); err != nil {
-			return err
+		var toUser *int64
+		if in.ToShift == "" {
+			to, err := userTx(ctx, tx, in.ToUserID)
+			if err != nil {
+				return err
+			}
+			if err := rules.Incoming(actor, in.ToUserID, to); err != nil {
+				return err
+			}
+			toUser = &in.ToUserID
 		}
 		order := make([]int, len(in.Cases))
 		for i := range order {
@@ -87,9 +91,9 @@ func (s *Shifts) CreateHandover(ctx context.Context, in cases.HandoverInput, ack
 			}
 		}
 		doc := handoverSearch(in, locked)
-		err = tx.QueryRowxContext(ctx, `INSERT INTO handovers (from_user_id, to_user_id, note, created_at, ack_due_at, search)
-			VALUES ($1, $2, $3, $4, $5, to_tsvector('simple', $6)) RETURNING id`,
-			actor.ID, in.ToUserID, in.Note, now, now.Add(ackWithin), doc).Scan(&id)
+		err = tx.QueryRowxContext(ctx, `INSERT INTO handovers (from_user_id, to_user_id, to_shift, note, created_at, ack_due_at, search)
+			VALUES ($1, $2, $3, $4, $5, $6, to_tsvector('simple', $7)) RETURNING id`,
+			actor.ID, toUser, in.ToShift, in.Note, now, now.Add(ackWithin), doc).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -98,7 +102,7 @@ func (s *Shifts) CreateHandover(ctx context.Context, in cases.HandoverInput, ack
 		}
 		appends := make([]LedgerAppend, len(in.Cases))
 		for i, hc := range in.Cases {
-			appends[i] = LedgerAppend{Ledger: ledgers[i], Events: []cases.NewEvent{rules.Event(id, actor.ID, in.ToUserID, hc)}}
+			appends[i] = LedgerAppend{Ledger: ledgers[i], Events: []cases.NewEvent{rules.Event(id, actor.ID, toUser, in.ToShift, hc)}}
 		}
 		return AppendEventsTx(ctx, tx, &actor.ID, now, appends)
 	})
@@ -227,7 +231,7 @@ func (s *Shifts) AckHandover(ctx context.Context, id int64, in cases.AckInput, r
 		for i, a := range items {
 			ids[i], reads[i] = a.CaseID, a.ReadBack
 			_, _, err := s.changeTx(ctx, tx, a.CaseID, &actor, true, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
-				next, evs := rules.Take(cur, h, a)
+				next, evs := rules.Take(cur, h, a, actor.ID)
 				return cases.Change{Case: next, Events: evs, KeepVersion: sameAssignee(cur.AssigneeID, next.AssigneeID)}, nil
 			})
 			if err != nil {
@@ -264,20 +268,25 @@ func (s *Shifts) Handover(ctx context.Context, id int64) (cases.Handover, error)
 	return hs[0], nil
 }
 
-const handoverColumns = `h.id, h.from_user_id, h.to_user_id, h.note, h.created_at, h.ack_due_at, h.acknowledged_at`
+const handoverColumns = `h.id, h.from_user_id, h.to_user_id, h.to_shift, h.note, h.created_at, h.ack_due_at, h.acknowledged_at`
 
 type handoverRow struct {
-	ID             int64        `db:"id"`
-	FromUserID     int64        `db:"from_user_id"`
-	ToUserID       int64        `db:"to_user_id"`
-	Note           string       `db:"note"`
-	CreatedAt      time.Time    `db:"created_at"`
-	AckDueAt       time.Time    `db:"ack_due_at"`
-	AcknowledgedAt sql.NullTime `db:"acknowledged_at"`
+	ID             int64         `db:"id"`
+	FromUserID     int64         `db:"from_user_id"`
+	ToUserID       sql.NullInt64 `db:"to_user_id"`
+	ToShift        string        `db:"to_shift"`
+	Note           string        `db:"note"`
+	CreatedAt      time.Time     `db:"created_at"`
+	AckDueAt       time.Time     `db:"ack_due_at"`
+	AcknowledgedAt sql.NullTime  `db:"acknowledged_at"`
 }
 
 func (r handoverRow) handover() cases.Handover {
-	return cases.Handover{ID: r.ID, FromUserID: r.FromUserID, ToUserID: r.ToUserID, Note: r.Note,
+	var to *int64
+	if r.ToUserID.Valid {
+		to = &r.ToUserID.Int64
+	}
+	return cases.Handover{ID: r.ID, FromUserID: r.FromUserID, ToUserID: to, ToShift: r.ToShift, Note: r.Note,
 		CreatedAt: r.CreatedAt, AckDueAt: r.AckDueAt, AcknowledgedAt: timePtr(r.AcknowledgedAt), Cases: []cases.HandoverCase{}}
 }
 
@@ -371,10 +380,13 @@ func (s *Shifts) Handovers(ctx context.Context, f cases.HandoverFilter) (cases.H
 	}
 	if f.AgentID != nil {
 		p := arg(*f.AgentID)
-		where = append(where, "(h.from_user_id = "+p+" OR h.to_user_id = "+p+")")
+		where = append(where, "(h.from_user_id = "+p+" OR h.to_user_id = "+p+
+			" OR (h.to_user_id IS NULL AND EXISTS (SELECT 1 FROM handover_cases hc WHERE hc.handover_id = h.id AND hc.acknowledged_by = "+p+")))")
 	}
 	if f.ToUser != nil {
-		where = append(where, "h.to_user_id = "+arg(*f.ToUser))
+		// Handed to the user, or to a team the user may take from.
+		p := arg(*f.ToUser)
+		where = append(where, "(h.to_user_id = "+p+" OR (h.to_user_id IS NULL AND h.from_user_id <> "+p+"))")
 	}
 	if f.Pending {
 		where = append(where, "h.acknowledged_at IS NULL")
@@ -449,7 +461,9 @@ func (s *Shifts) HandoverView(ctx context.Context, agentID int64) (cases.Handove
 		return v, formatError(err, "handover view")
 	}
 	var in, out []int64
-	err = s.db.SelectContext(ctx, &in, `SELECT id FROM handovers WHERE to_user_id = $1 AND acknowledged_at IS NULL ORDER BY id`, agentID)
+	err = s.db.SelectContext(ctx, &in, `SELECT id FROM handovers WHERE to_user_id = $1 AND acknowledged_at IS NULL
+		UNION SELECT id FROM handovers WHERE to_user_id IS NULL AND acknowledged_at IS NULL AND from_user_id <> $1
+		ORDER BY id`, agentID)
 	if err != nil {
 		return v, formatError(err, "handovers")
 	}

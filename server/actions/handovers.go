@@ -29,8 +29,8 @@ func (a *Handovers) rules() store.HandoverRules {
 		Handed:   workflows.CheckHandedCase,
 		Event:    workflows.HandedEvent,
 		Plan:     workflows.PlanAck,
-		Take: func(c cases.Case, h cases.Handover, ack cases.AckCase) (cases.Case, []cases.NewEvent) {
-			res := workflows.AckChange(c, h, ack)
+		Take: func(c cases.Case, h cases.Handover, ack cases.AckCase, by int64) (cases.Case, []cases.NewEvent) {
+			res := workflows.AckChange(c, h, ack, by)
 			return res.Case, res.Events
 		},
 	}
@@ -69,6 +69,7 @@ func (a *Handovers) View(ctx context.Context, agentID, shopID int64, now time.Ti
 		return v, err
 	}
 	v.ShiftName, v.ThisShift, v.NextShift = workflows.ShiftWindows(shifts, loc, now)
+	v.NextShiftName = workflows.ShiftAt(shifts, loc, v.NextShift.Start)
 	workflows.ClassifyView(&v, now)
 	return v, nil
 }

@@ -93,6 +93,7 @@ func (w *Work) sweepPlan() cases.SweepPlan {
 	p.HandoverMessage = w.handover
 	base := w.cfg.BaseURL.String()
 	p.CaseURL = func(id int64) string { return base + "/api/v1/cases/" + strconv.FormatInt(id, 10) }
+	p.HandoverURL = func(id int64) string { return base + "/api/v1/handovers/" + strconv.FormatInt(id, 10) }
 	p.LockKey = sweepLockKey
 	return p
 }

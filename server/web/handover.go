@@ -22,6 +22,9 @@ type endOfShiftView struct {
 	Form     url.Values
 	Error    *fieldErr
 	Field    string
+	// The next shift's team, a choice beside the agents: its name as
+	// stored on the handover, and as the choice reads.
+	TeamShift, TeamLabel string
 }
 
 // Status is the status to preselect for a case: what the agent chose
@@ -83,7 +86,11 @@ func (h *HandoverPages) endOfShift(c echo.Context, form url.Values, refused erro
 			others = append(others, p)
 		}
 	}
-	d := &endOfShiftView{View: hv, People: others, Statuses: cases.HandoverStatuses(), Form: form}
+	d := &endOfShiftView{View: hv, People: others, Statuses: cases.HandoverStatuses(), Form: form, TeamShift: hv.NextShiftName}
+	if d.TeamShift == "" {
+		d.TeamShift = h.t(v, "handover.next_shift")
+	}
+	d.TeamLabel = h.t(v, "handover.to_team", "shift", d.TeamShift)
 	if refused != nil {
 		de := problem.From(refused)
 		d.Error, d.Field = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}, de.Field
@@ -100,7 +107,9 @@ func (h *HandoverPages) HandOver(c echo.Context) error {
 		return &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
 	}
 	in := cases.HandoverInput{Note: form.Get("note")}
-	if to := form.Get("to_user_id"); to != "" {
+	if to := form.Get("to_user_id"); to == "team" {
+		in.ToShift = form.Get("to_shift")
+	} else if to != "" {
 		if in.ToUserID, err = strconv.ParseInt(to, 10, 64); err != nil {
 			return h.endOfShift(c, form, cases.FieldError("to_user_id", "choose the incoming agent"), http.StatusUnprocessableEntity)
 		}
@@ -214,3 +223,6 @@ func (h *HandoverPages) Ack(c echo.Context) error {
 
 // Name is the display name of user id, for templates.
 func (d directory) Name(id int64) string { return d.name(&id) }
+
+// NameOf is the display name of user id, "" for none, for templates.
+func (d directory) NameOf(id *int64) string { return d.name(id) }
