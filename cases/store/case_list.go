@@ -242,7 +242,7 @@ func (s *Store) listPage(ctx context.Context, f cases.Filter, q string, args []a
 // listQuery is a list's SELECT of the conditions where, in order, cut at
 // limit. split reads every state in due order as two parts — open cases,
 // then closed ones — merged in the same order: each part is read in order
-// through an index of its own (cases_open_due_idx or cases_open_search_idx
+// through an index of its own (cases_open_due_idx or cases_open_search_filters_idx
 // for open cases, cases_state_due_idx for closed ones) and stops at the
 // page's end. Without it PostgreSQL fetched and sorted every match of a
 // search across a million cases (about 12,000 rows for 破损) for each page;
