@@ -26,7 +26,6 @@ SELECT r.id, r.case_id, r.type, r.amount, r.currency, r.status, r.needs_approval
 	(SELECT coalesce(jsonb_agg(jsonb_build_array(t.currency, t.total)), '[]') FROM (
 		SELECT b.currency, sum(b.amount) AS total FROM remedies b WHERE b.case_id = c.id AND b.status = 'applied'
 			GROUP BY b.currency ORDER BY b.currency) t) AS case_total
-	FROM remedies r JOIN cases c ON c.id = r.case_id
-	WHERE r.status = 'pending'
-	ORDER BY r.proposed_at, r.id
-	LIMIT 51;
+	FROM (SELECT * FROM remedies r WHERE r.status = 'pending' ORDER BY r.proposed_at, r.id LIMIT 51) r
+	JOIN cases c ON c.id = r.case_id
+	ORDER BY r.proposed_at, r.id;

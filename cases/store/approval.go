@@ -13,7 +13,11 @@ import (
 // Approvals returns a page of the remedies that wait for a supervisor,
 // oldest first, each with its case, what the case has already cost, the
 // buyer's remedies on other cases of the shop and how much evidence the
-// case holds.
+// case holds. The page is cut before the join: with the remedies table's
+// statistics behind (a burst of proposals), PostgreSQL joined all 8,900
+// waiting remedies to their cases and sorted them for a page of 50 (420
+// ms at a million cases); walking remedies_pending_idx to the page first
+// does not depend on the estimate.
 func (s *Desk) Approvals(ctx context.Context, f cases.ApprovalFilter, now time.Time) (cases.Page[cases.Approval], error) {
 	if f.Limit == 0 {
 		f.Limit = cases.DefaultPageSize
@@ -38,11 +42,13 @@ func (s *Desk) Approvals(ctx context.Context, f cases.ApprovalFilter, now time.T
 			(SELECT coalesce(jsonb_agg(jsonb_build_array(t.currency, t.total)), '[]') FROM (
 				SELECT b.currency, sum(b.amount) AS total FROM remedies b WHERE b.case_id = c.id AND b.status = 'applied'
 					GROUP BY b.currency ORDER BY b.currency) t) AS case_total
-		FROM remedies r JOIN cases c ON c.id = r.case_id
-		WHERE r.status = 'pending' AND ($1 = '' OR r.shop = $1)
-			AND ($2::timestamptz IS NULL OR (r.proposed_at, r.id) > ($2::timestamptz, $3::bigint))
-		ORDER BY r.proposed_at, r.id
-		LIMIT $4`, f.Shop, after.At, after.ID, f.Limit+1)
+		FROM (SELECT * FROM remedies r
+			WHERE r.status = 'pending' AND ($1 = '' OR r.shop = $1)
+				AND ($2::timestamptz IS NULL OR (r.proposed_at, r.id) > ($2::timestamptz, $3::bigint))
+			ORDER BY r.proposed_at, r.id
+			LIMIT $4) r
+		JOIN cases c ON c.id = r.case_id
+		ORDER BY r.proposed_at, r.id`, f.Shop, after.At, after.ID, f.Limit+1)
 	if err != nil {
 		return cases.Page[cases.Approval]{}, formatError(err, "approvals")
 	}
