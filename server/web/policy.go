@@ -192,7 +192,7 @@ func (h *Desk) SaveSettings(c echo.Context) error {
 	if err != nil {
 		return &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
 	}
-	fields := []string{"random_percent", "min_per_agent", "period", "calibration_percent", "approval_window_minutes", "version"}
+	fields := []string{"random_percent", "min_per_agent", "period", "calibration_percent", "approval_window_minutes"}
 	s := cases.DeskSettings{Period: cases.AuditPeriod(strings.TrimSpace(values.Get("period")))}
 	for _, f := range []struct {
 		name string
