@@ -123,6 +123,17 @@ func ChecklistTx(ctx context.Context, q sqlx.QueryerContext, all bool) ([]cases.
 	return items, formatError(err, "checklist")
 }
 
+// LockChecklistTx returns the active items of the scorecard under a share
+// lock: a verdict scoring them holds it until it commits, so that an item
+// being retired meanwhile waits and then sees the verdict's scores (and is
+// retired, not deleted).
+func LockChecklistTx(ctx context.Context, tx *sqlx.Tx) ([]cases.ChecklistItem, error) {
+	items := []cases.ChecklistItem{}
+	err := tx.SelectContext(ctx, &items, `SELECT key, label_en, label_zh, weight, critical, active, position
+		FROM audit_checklist WHERE active ORDER BY position, key FOR SHARE`)
+	return items, formatError(err, "checklist")
+}
+
 // SaveChecklistItem creates or replaces one item of the scorecard. An item
 // is never deleted (verdicts name it): it is made inactive.
 func (s *Desk) SaveChecklistItem(ctx context.Context, it cases.ChecklistItem) (cases.ChecklistItem, error) {

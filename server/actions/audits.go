@@ -59,7 +59,7 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if err != nil {
 			return err
 		}
-		items, err := store.ChecklistTx(ctx, tx, false)
+		items, err := store.LockChecklistTx(ctx, tx)
 		if err != nil {
 			return err
 		}
