@@ -77,14 +77,15 @@ func prepareAudits(ctx context.Context, e *env) (workload, error) {
 	}
 	if _, err := e.db.ExecContext(ctx, `INSERT INTO audits (case_id, shop, agent_id, closed_at, reasons, selected_at)
 		SELECT c.id, c.shop, c.assignee_id, c.closed_at,
-			(ARRAY[ARRAY['remedy_above_threshold'], ARRAY['sla_breached'], ARRAY['reopened','random'], ARRAY['random'], ARRAY['agent_minimum']])[1 + c.id % 5],
+			CASE (c.id / 10) % 5 WHEN 0 THEN ARRAY['remedy_above_threshold'] WHEN 1 THEN ARRAY['sla_breached']
+				WHEN 2 THEN ARRAY['reopened', 'random'] WHEN 3 THEN ARRAY['random'] ELSE ARRAY['agent_minimum'] END,
 			c.closed_at
 		FROM cases c WHERE c.state = 'closed' AND c.id % 10 = 0 AND c.id <= $1
 		ON CONFLICT (case_id, closed_at) DO NOTHING`, e.seeded); err != nil {
 		return workload{}, fmt.Errorf("seed audits: %w", err)
 	}
 	var n int64
-	if err := e.db.GetContext(ctx, &n, `SELECT count(*) FROM audits WHERE status <> 'done'`); err != nil {
+	if err := e.db.GetContext(ctx, &n, `SELECT count(*) FROM audits WHERE status IN ('queued', 'disputed')`); err != nil {
 		return workload{}, err
 	}
 	tr := func(t *vegeta.Target) error {

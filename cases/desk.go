@@ -158,7 +158,15 @@ const (
 	AuditQueued   AuditStatus = "queued"
 	AuditDone     AuditStatus = "done"
 	AuditDisputed AuditStatus = "disputed"
+	// AuditWithdrawn is an audit whose case reopened before its verdict:
+	// the closing it was about is no longer the case's last.
+	AuditWithdrawn AuditStatus = "withdrawn"
 )
+
+// AuditStatuses returns every audit status.
+func AuditStatuses() []AuditStatus {
+	return []AuditStatus{AuditQueued, AuditDone, AuditDisputed, AuditWithdrawn}
+}
 
 // Audit is one closing of a case selected for audit: an audit queue item.
 type Audit struct {
@@ -173,7 +181,14 @@ type Audit struct {
 	Status      AuditStatus   `json:"status"`
 	Calibration bool          `json:"calibration"`
 	ExcludedID  *int64        `json:"excluded_id,omitempty"`
-	Agreement   *bool         `json:"agreement,omitempty"`
+	WithdrawnAt *time.Time    `json:"withdrawn_at,omitempty"`
+	// A calibration audit, once both blind verdicts are in: when, whether
+	// they agreed on the verdict, how many points their scores differ and
+	// the outcome that acted on the case.
+	CalibratedAt *time.Time   `json:"calibrated_at,omitempty"`
+	Agreement    *bool        `json:"agreement,omitempty"`
+	ScoreDiff    *int         `json:"score_difference,omitempty"`
+	Outcome      *VerdictKind `json:"outcome,omitempty"`
 }
 
 // AuditFilter selects a page of the audit queue.
@@ -243,3 +258,75 @@ type Recipient struct {
 
 // Wording writes a notice in a language.
 type Wording func(lang Language) string
+
+// AuditPeriod is what the minimum random sample per agent counts over.
+type AuditPeriod string
+
+// Audit periods: a day, a week from Monday, a calendar month, in the
+// desk's time zone.
+const (
+	PeriodDay   AuditPeriod = "day"
+	PeriodWeek  AuditPeriod = "week"
+	PeriodMonth AuditPeriod = "month"
+)
+
+// AuditPeriods returns every audit period.
+func AuditPeriods() []AuditPeriod { return []AuditPeriod{PeriodDay, PeriodWeek, PeriodMonth} }
+
+// DeskSettings are the supervisor's desk's settings an admin edits: how
+// closed cases are sampled for audit and how long a remedy may wait for
+// approval.
+type DeskSettings struct {
+	// RandomPercent is the share of closed cases no rule selects that is
+	// sampled at random.
+	RandomPercent int `json:"random_percent" db:"random_percent"`
+	// MinPerAgent is how many cases of each agent are selected per Period
+	// at least (sampled when the random share missed them).
+	MinPerAgent int         `json:"min_per_agent" db:"min_per_agent"`
+	Period      AuditPeriod `json:"period" db:"sample_period"`
+	// CalibrationPercent is the share of the random sample (random and
+	// agent minimum) audited blind by two supervisors.
+	CalibrationPercent int `json:"calibration_percent" db:"calibration_percent"`
+	// ApprovalWindowMinutes is how long a remedy may wait for a
+	// supervisor before they are reminded; twice as long, admins are told.
+	ApprovalWindowMinutes int       `json:"approval_window_minutes" db:"approval_window_minutes"`
+	Version               int64     `json:"version" db:"version"`
+	UpdatedBy             *int64    `json:"updated_by" db:"updated_by"`
+	UpdatedAt             time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// ApprovalWindow is ApprovalWindowMinutes as a duration.
+func (s DeskSettings) ApprovalWindow() time.Duration {
+	return time.Duration(s.ApprovalWindowMinutes) * time.Minute
+}
+
+// Calibration is how far supervisors agreed in the blind calibration
+// audits completed in [From, To): N audits, Agreed of them with the same
+// verdict; AgreementRate is Agreed/N (nil when N is 0), MeanScoreDiff
+// the mean absolute difference of their scores in points.
+type Calibration struct {
+	From          time.Time         `json:"from"`
+	To            time.Time         `json:"to"`
+	N             int               `json:"n"`
+	Agreed        int               `json:"agreed"`
+	AgreementRate *float64          `json:"agreement_rate"`
+	MeanScoreDiff *float64          `json:"mean_score_difference"`
+	Items         []CalibrationPair `json:"items"`
+}
+
+// CalibrationPair is one calibration audit's two blind verdicts.
+type CalibrationPair struct {
+	AuditID      int64       `json:"audit_id" db:"audit_id"`
+	CaseID       int64       `json:"case_id" db:"case_id"`
+	Ref          string      `json:"ref" db:"ref"`
+	CalibratedAt time.Time   `json:"calibrated_at" db:"calibrated_at"`
+	Agreement    bool        `json:"agreement" db:"agreement"`
+	ScoreDiff    int         `json:"score_difference" db:"score_diff"`
+	Outcome      VerdictKind `json:"outcome" db:"outcome"`
+	FirstID      int64       `json:"first_auditor_id" db:"first_auditor_id"`
+	First        VerdictKind `json:"first_verdict" db:"first_verdict"`
+	FirstScore   int         `json:"first_score" db:"first_score"`
+	SecondID     int64       `json:"second_auditor_id" db:"second_auditor_id"`
+	Second       VerdictKind `json:"second_verdict" db:"second_verdict"`
+	SecondScore  int         `json:"second_score" db:"second_score"`
+}

@@ -146,3 +146,49 @@ func TestBrowserSupervisorAuditsByKeyboard(t *testing.T) {
 		b.wantText("#verdicts .disputed", "The refund was approved by a supervisor")
 	})
 }
+
+// TestBrowserBlindCalibration: a case sampled for calibration is judged by
+// a first supervisor (through the API) and then by a second in the
+// browser, who cannot see the first verdict until giving theirs; then both
+// show, the rework one of them asked for acts, and the desk counts the
+// disagreement.
+func TestBrowserBlindCalibration(t *testing.T) {
+	b := newBrowserEnv(t)
+	agent := b.person(cases.RoleAgent, cases.LanguageEnglish, "Ann Agent")
+	first := b.api(b.person(cases.RoleSupervisor, cases.LanguageEnglish, "Fay First"))
+	second := b.person(cases.RoleSupervisor, cases.LanguageEnglish, "Sid Second")
+	putSettings(t, b.api(b.person(cases.RoleAdmin, cases.LanguageEnglish, "Ada Admin")),
+		map[string]any{"random_percent": 100, "calibration_percent": 100})
+	d := closedCheap(t, b.api(agent), "jsmith")
+	if rec := first.call(http.MethodPost, d.path+"/verdicts", map[string]any{"verdict": "rework",
+		"scores": scores(map[string]any{"followed_up": 0}), "comment": "No follow-up message at all"}); rec.Code != http.StatusCreated {
+		t.Fatalf("first verdict: %d %s", rec.Code, rec.Body)
+	}
+	id := strconv.FormatInt(d.id, 10)
+
+	b.signIn(second)
+	b.click("#nav-desk")
+	b.wantText("#audit-queue", "calibration, blind")
+	b.click(`#audit-queue a[href="/cases/` + id + `/audit"]`)
+	b.wantText("#calibration-blind", "Neither of you sees the other's verdict")
+	b.wantText("#timeline", "sealed until the second supervisor's is in")
+	if n := eval[int](b, `document.querySelectorAll("#verdicts [data-verdict]").length`); n != 0 {
+		b.fail("the second supervisor sees %d verdicts before giving theirs", n)
+	}
+	if eval[bool](b, `document.body.textContent.includes("No follow-up message")`) {
+		b.fail("the first verdict's comment shows before the second verdict")
+	}
+	for range 7 {
+		b.do(press("2"))
+	}
+	b.do(press("a"))
+	b.follow(press("Enter"))
+	b.wantText(".flash", "Verdict recorded.")
+	b.wantText("#verdicts", "Rework", "Approved", "the supervisors disagreed", "outcome: Rework", "No follow-up message at all")
+	if c := b.caseNow(d.id); c.State != cases.StateListen || c.ReopenCount != 1 {
+		b.fail("after both verdicts the case is in %s, reopened %d times", c.State, c.ReopenCount)
+	}
+	b.open("/desk")
+	b.wantText("#calibration-summary", "agreed on 0 of 1 calibration audits (0%)")
+	b.wantText("#calibration-pairs", "Fay First: Rework", "Sid Second: Approved")
+}

@@ -4,14 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"redress/cases"
 )
-
-// ApprovalWindow is how long a remedy may wait for a supervisor before the
-// approvals sweep reminds them; twice as long, and it escalates to admins.
-const ApprovalWindow = 4 * time.Hour
 
 // Decision is a supervisor's answer to a remedy that waits for approval.
 type Decision struct {

@@ -13,49 +13,84 @@ import (
 	"redress/cases"
 )
 
-// AuditPolicy is how closed cases are sampled for audit (SPEC §8).
+// AuditPolicy is how closed cases are sampled for audit (SPEC §8): the
+// remedy thresholds are the code's, the shares and the per-agent minimum
+// an admin's (cases.DeskSettings, read at every closing).
 type AuditPolicy struct {
 	// RemedyThreshold selects every case whose applied remedies cost more
 	// than this, per currency, in minor units.
 	RemedyThreshold map[string]int64
 	// RandomPercent is the share of the other cases sampled at random.
 	RandomPercent int
-	// MinPerAgent is how many cases of each agent are selected per period
-	// (a week from Monday) at least, so that every agent is seen.
+	// MinPerAgent is how many cases of each agent are selected per Period
+	// at least, so that every agent is seen.
 	MinPerAgent int
-	// CalibrationPercent is the share of selected cases audited blind by
-	// two supervisors, whose agreement is recorded.
+	Period      cases.AuditPeriod
+	// CalibrationPercent is the share of the random sample (reasons
+	// random or agent_minimum) audited blind by two supervisors, whose
+	// agreement is recorded. Cases a rule selected are judged once: the
+	// rule, not chance, sent them, so they would skew the agreement rate.
 	CalibrationPercent int
 }
 
-// DefaultAuditPolicy returns the default sampling.
+// DefaultAuditPolicy returns the default sampling: the default settings'
+// shares and the code's remedy thresholds.
 func DefaultAuditPolicy() AuditPolicy {
 	return AuditPolicy{
 		RemedyThreshold: map[string]int64{"CNY": 200_00, "USD": 30_00, "EUR": 30_00, "GBP": 25_00, "JPY": 4000, "HKD": 250_00},
-		RandomPercent:   10,
-		MinPerAgent:     2,
-	}
+	}.With(DefaultDeskSettings())
 }
 
-// Validate reports the first problem with p.
-func (p AuditPolicy) Validate() error {
+// With returns p with the shares, minimum and period of s.
+func (p AuditPolicy) With(s cases.DeskSettings) AuditPolicy {
+	p.RandomPercent, p.MinPerAgent, p.Period, p.CalibrationPercent = s.RandomPercent, s.MinPerAgent, s.Period, s.CalibrationPercent
+	return p
+}
+
+// DefaultDeskSettings are the settings a new installation starts with
+// (migration 00029 writes the same).
+func DefaultDeskSettings() cases.DeskSettings {
+	return cases.DeskSettings{RandomPercent: 10, MinPerAgent: 2, Period: cases.PeriodWeek, CalibrationPercent: 0,
+		ApprovalWindowMinutes: 240}
+}
+
+// Bounds of the desk's settings.
+const (
+	MaxMinPerAgent           = 100
+	MinApprovalWindowMinutes = 5
+	MaxApprovalWindowMinutes = 7 * 24 * 60
+)
+
+// CheckDeskSettings reports the first problem with s, naming its field.
+func CheckDeskSettings(s cases.DeskSettings) error {
 	switch {
-	case p.RandomPercent < 0 || p.RandomPercent > 100:
-		return cases.FieldError("audit.random_percent", "must be from 0 to 100, not %d", p.RandomPercent)
-	case p.CalibrationPercent < 0 || p.CalibrationPercent > 100:
-		return cases.FieldError("audit.calibration_percent", "must be from 0 to 100, not %d", p.CalibrationPercent)
-	case p.MinPerAgent < 0:
-		return cases.FieldError("audit.min_per_agent", "must not be negative, not %d", p.MinPerAgent)
+	case s.RandomPercent < 0 || s.RandomPercent > 100:
+		return cases.FieldError("random_percent", "the random share must be from 0 to 100 %%, not %d", s.RandomPercent)
+	case s.MinPerAgent < 0 || s.MinPerAgent > MaxMinPerAgent:
+		return cases.FieldError("min_per_agent", "the minimum sample per agent must be from 0 to %d, not %d", MaxMinPerAgent, s.MinPerAgent)
+	case !slices.Contains(cases.AuditPeriods(), s.Period):
+		return cases.FieldError("period", "%q is not a period; use day, week or month", s.Period)
+	case s.CalibrationPercent < 0 || s.CalibrationPercent > 100:
+		return cases.FieldError("calibration_percent", "the calibration share must be from 0 to 100 %%, not %d", s.CalibrationPercent)
+	case s.ApprovalWindowMinutes < MinApprovalWindowMinutes || s.ApprovalWindowMinutes > MaxApprovalWindowMinutes:
+		return cases.FieldError("approval_window_minutes", "the approval deadline must be from %d to %d minutes (7 days), not %d",
+			MinApprovalWindowMinutes, MaxApprovalWindowMinutes, s.ApprovalWindowMinutes)
 	}
 	return nil
 }
 
-// AuditPeriodStart is when the audit period that holds now began: Monday
-// 00:00 in loc.
-func AuditPeriodStart(now time.Time, loc *time.Location) time.Time {
+// AuditPeriodStart is when the audit period that holds now began, in loc:
+// midnight today, Monday 00:00 or the first of the month.
+func AuditPeriodStart(now time.Time, loc *time.Location, period cases.AuditPeriod) time.Time {
 	t := now.In(loc)
-	day := (int(t.Weekday()) + 6) % 7
 	y, m, d := t.Date()
+	switch period {
+	case cases.PeriodDay:
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	case cases.PeriodMonth:
+		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	}
+	day := (int(t.Weekday()) + 6) % 7
 	return time.Date(y, m, d-day, 0, 0, 0, 0, loc)
 }
 
@@ -117,7 +152,8 @@ func SelectForAudit(f cases.AuditFacts, p AuditPolicy) (reasons []cases.AuditRea
 	if len(reasons) == 0 {
 		return nil, false
 	}
-	return reasons, sample("calibration", c.ID, closed, p.CalibrationPercent)
+	sampled := reasons[0] == cases.ReasonRandom || reasons[0] == cases.ReasonAgentMinimum
+	return reasons, sampled && sample("calibration", c.ID, closed, p.CalibrationPercent)
 }
 
 // VerdictInput is a verdict as a supervisor sends it. A score of null is
@@ -241,4 +277,90 @@ func VerdictPayload(v cases.Verdict) map[string]any {
 // ReworkReason is the reopen reason of a rework verdict: what must be fixed.
 func ReworkReason(v cases.Verdict) string {
 	return "audit rework: fix " + strings.Join(v.FailedItems, ", ") + " — " + v.Comment
+}
+
+// Calibration is what the two blind verdicts of a calibration audit
+// decide together once both are in. Neither acts on the case before: the
+// first is sealed (its ledger event says only that it was given), so the
+// second supervisor judges without it, and the agent is told once.
+//
+// The outcome is rework when either verdict is rework — one supervisor
+// seeing a failure (a critical one above all) is reason enough to have it
+// fixed, and an approval cannot outvote it — with the items either rework
+// failed, in checklist order, and their comments; else approved. The
+// agreement (same verdict) and the score difference are recorded for the
+// calibration report; a calibrated outcome is not disputed (two
+// supervisors judged it already).
+type Calibration struct {
+	Outcome   cases.VerdictKind
+	Failed    []string
+	Comment   string
+	Agreement bool
+	ScoreDiff int
+}
+
+// Calibrate returns what first and second decide together; items order
+// the failed items (the whole checklist, retired items included).
+func Calibrate(first, second cases.Verdict, items []cases.ChecklistItem) Calibration {
+	c := Calibration{Outcome: cases.VerdictApproved, Failed: []string{}, Agreement: first.Verdict == second.Verdict,
+		ScoreDiff: first.Score - second.Score}
+	if c.ScoreDiff < 0 {
+		c.ScoreDiff = -c.ScoreDiff
+	}
+	failed := map[string]bool{}
+	var comments []string
+	for _, v := range []cases.Verdict{first, second} {
+		if v.Verdict != cases.VerdictRework {
+			continue
+		}
+		c.Outcome = cases.VerdictRework
+		for _, k := range v.FailedItems {
+			failed[k] = true
+		}
+		if v.Comment != "" {
+			comments = append(comments, v.Comment)
+		}
+	}
+	for _, it := range items {
+		if failed[it.Key] {
+			c.Failed = append(c.Failed, it.Key)
+			delete(failed, it.Key)
+		}
+	}
+	rest := make([]string, 0, len(failed))
+	for k := range failed {
+		rest = append(rest, k)
+	}
+	sort.Strings(rest)
+	c.Failed = append(c.Failed, rest...)
+	c.Comment = strings.Join(comments, " / ")
+	return c
+}
+
+// Verdict is the outcome as one verdict: what the case's reopen reason
+// and the agent's notice are made of.
+func (c Calibration) Verdict() cases.Verdict {
+	return cases.Verdict{Verdict: c.Outcome, FailedItems: c.Failed, Comment: c.Comment}
+}
+
+// BlindVerdictPayload is the ledger event of the first verdict of a
+// calibration audit: that it was given, not what it says, until the
+// second is in (that event carries both).
+func BlindVerdictPayload(v cases.Verdict) map[string]any {
+	return map[string]any{"audit_id": v.AuditID, "round": v.Round, "calibration": true, "blind": true}
+}
+
+// CalibratedVerdictPayload is the ledger event of the second verdict of a
+// calibration audit: the verdict, the first one unsealed, and what they
+// decided together.
+func CalibratedVerdictPayload(first, second cases.Verdict, c Calibration) map[string]any {
+	p := VerdictPayload(second)
+	p["calibration"] = map[string]any{
+		"first":            VerdictPayload(first),
+		"agreement":        c.Agreement,
+		"score_difference": c.ScoreDiff,
+		"outcome":          string(c.Outcome),
+		"failed_items":     c.Failed,
+	}
+	return p
 }

@@ -33,7 +33,8 @@ func AuditFactsTx(ctx context.Context, tx *sqlx.Tx, c cases.Case, periodStart ti
 			EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = $1
 				AND ((e.kind = 'flagged' AND e.payload->>'reason' = 'review_tied_remedy')
 				  OR jsonb_path_exists(e.payload, '$.**.category ? (@ == "review_tied_remedy")'))),
-			(SELECT count(*) FROM audits a WHERE $2::bigint IS NOT NULL AND a.agent_id = $2 AND a.selected_at >= $3)`,
+			(SELECT count(*) FROM audits a WHERE $2::bigint IS NOT NULL AND a.agent_id = $2 AND a.selected_at >= $3
+				AND a.status <> 'withdrawn')`,
 		c.ID, c.AssigneeID, periodStart).Scan(&f.SLABreached, &f.ReviewTied, &f.AgentAudited)
 	return f, formatError(err, "audit facts")
 }
@@ -49,27 +50,36 @@ func addMoneyTo(sums []cases.Money, m cases.Money) []cases.Money {
 }
 
 type auditRow struct {
-	ID          int64          `db:"id"`
-	CaseID      int64          `db:"case_id"`
-	Ref         string         `db:"ref"`
-	Shop        string         `db:"shop"`
-	AgentID     *int64         `db:"agent_id"`
-	ClosedAt    time.Time      `db:"closed_at"`
-	Reasons     pq.StringArray `db:"reasons"`
-	SelectedAt  time.Time      `db:"selected_at"`
-	Status      string         `db:"status"`
-	Calibration bool           `db:"calibration"`
-	ExcludedID  *int64         `db:"excluded_id"`
-	Agreement   *bool          `db:"agreement"`
+	ID           int64          `db:"id"`
+	CaseID       int64          `db:"case_id"`
+	Ref          string         `db:"ref"`
+	Shop         string         `db:"shop"`
+	AgentID      *int64         `db:"agent_id"`
+	ClosedAt     time.Time      `db:"closed_at"`
+	Reasons      pq.StringArray `db:"reasons"`
+	SelectedAt   time.Time      `db:"selected_at"`
+	Status       string         `db:"status"`
+	Calibration  bool           `db:"calibration"`
+	ExcludedID   *int64         `db:"excluded_id"`
+	Agreement    *bool          `db:"agreement"`
+	WithdrawnAt  *time.Time     `db:"withdrawn_at"`
+	CalibratedAt *time.Time     `db:"calibrated_at"`
+	Outcome      *string        `db:"outcome"`
+	ScoreDiff    *int           `db:"score_diff"`
 }
 
 const auditColumns = `a.id, a.case_id, c.ref, a.shop, a.agent_id, a.closed_at, a.reasons, a.selected_at, a.status,
-	a.calibration, a.excluded_id, a.agreement`
+	a.calibration, a.excluded_id, a.agreement, a.withdrawn_at, a.calibrated_at, a.outcome, a.score_diff`
 
 func (r auditRow) audit() cases.Audit {
 	a := cases.Audit{ID: r.ID, CaseID: r.CaseID, Ref: r.Ref, Shop: r.Shop, AssigneeID: r.AgentID, ClosedAt: r.ClosedAt,
 		SelectedAt: r.SelectedAt, Status: cases.AuditStatus(r.Status), Calibration: r.Calibration,
-		ExcludedID: r.ExcludedID, Agreement: r.Agreement, Reasons: make([]cases.AuditReason, len(r.Reasons))}
+		ExcludedID: r.ExcludedID, Agreement: r.Agreement, Reasons: make([]cases.AuditReason, len(r.Reasons)),
+		WithdrawnAt: r.WithdrawnAt, CalibratedAt: r.CalibratedAt, ScoreDiff: r.ScoreDiff}
+	if r.Outcome != nil {
+		o := cases.VerdictKind(*r.Outcome)
+		a.Outcome = &o
+	}
 	for i, s := range r.Reasons {
 		a.Reasons[i] = cases.AuditReason(s)
 	}
@@ -116,14 +126,34 @@ func LockAuditTx(ctx context.Context, tx *sqlx.Tx, c cases.Case, now time.Time) 
 
 // SetAuditTx records where an audit stands.
 func SetAuditTx(ctx context.Context, tx *sqlx.Tx, a cases.Audit) error {
-	_, err := tx.ExecContext(ctx, `UPDATE audits SET status = $2, excluded_id = $3, agreement = $4 WHERE id = $1`,
-		a.ID, string(a.Status), a.ExcludedID, a.Agreement)
+	var outcome *string
+	if a.Outcome != nil {
+		o := string(*a.Outcome)
+		outcome = &o
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audits SET status = $2, excluded_id = $3, agreement = $4, calibrated_at = $5,
+			outcome = $6, score_diff = $7 WHERE id = $1`,
+		a.ID, string(a.Status), a.ExcludedID, a.Agreement, a.CalibratedAt, outcome, a.ScoreDiff)
 	return formatError(err, "audit")
+}
+
+// WithdrawAuditsTx takes a case that reopens out of the audit queue: its
+// audits still waiting for their first verdict — or, in calibration, for
+// their second — are withdrawn (a disputed audit stays: its rework
+// reopened the case on purpose). The next closing is selected anew.
+func WithdrawAuditsTx(ctx context.Context, tx *sqlx.Tx, caseID int64, at time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE audits SET status = 'withdrawn', withdrawn_at = $2
+		WHERE case_id = $1 AND status = 'queued'`, caseID, at)
+	if err != nil {
+		return 0, formatError(err, "withdraw audits")
+	}
+	return res.RowsAffected()
 }
 
 // AuditQueue returns a page of the audit queue as actor sees it: closings
 // waiting for a verdict, oldest first, without those a dispute took from
-// the actor and those the actor already judged blind.
+// the actor and those the actor already judged blind (nor those whose case
+// reopened: withdrawn).
 func (s *Desk) AuditQueue(ctx context.Context, actorID int64, f cases.AuditFilter) (cases.Page[cases.Audit], error) {
 	if f.Limit == 0 {
 		f.Limit = cases.DefaultPageSize
@@ -147,7 +177,7 @@ func (s *Desk) AuditQueue(ctx context.Context, actorID int64, f cases.AuditFilte
 	}
 	var rows []auditRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+auditColumns+` FROM audits a JOIN cases c ON c.id = a.case_id
-		WHERE a.status <> 'done' AND a.excluded_id IS DISTINCT FROM $1
+		WHERE a.status IN ('queued', 'disputed') AND a.excluded_id IS DISTINCT FROM $1
 			AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.audit_id = a.id AND v.auditor_id = $1)
 			AND ($2 = '' OR a.reasons @> ARRAY[$2]) AND ($3::bigint = 0 OR a.agent_id = $3)
 			AND ($4 = '' OR a.shop = $4)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -122,6 +123,17 @@ func ChecklistTx(ctx context.Context, q sqlx.QueryerContext, all bool) ([]cases.
 	return items, formatError(err, "checklist")
 }
 
+// LockChecklistTx returns the active items of the scorecard under a share
+// lock: a verdict scoring them holds it until it commits, so that an item
+// being retired meanwhile waits and then sees the verdict's scores (and is
+// retired, not deleted).
+func LockChecklistTx(ctx context.Context, tx *sqlx.Tx) ([]cases.ChecklistItem, error) {
+	items := []cases.ChecklistItem{}
+	err := tx.SelectContext(ctx, &items, `SELECT key, label_en, label_zh, weight, critical, active, position
+		FROM audit_checklist WHERE active ORDER BY position, key FOR SHARE`)
+	return items, formatError(err, "checklist")
+}
+
 // SaveChecklistItem creates or replaces one item of the scorecard. An item
 // is never deleted (verdicts name it): it is made inactive.
 func (s *Desk) SaveChecklistItem(ctx context.Context, it cases.ChecklistItem) (cases.ChecklistItem, error) {
@@ -132,4 +144,49 @@ func (s *Desk) SaveChecklistItem(ctx context.Context, it cases.ChecklistItem) (c
 		RETURNING key, label_en, label_zh, weight, critical, active, position`,
 		it.Key, it.LabelEN, it.LabelZH, it.Weight, it.Critical, it.Active, it.Position)
 	return it, formatError(err, "checklist item")
+}
+
+// RetireChecklistItem takes an item off the scorecard: an item no verdict
+// scored is deleted; one that verdicts scored is made inactive, so that
+// they still show it with its label. deleted says which. The last active
+// item is not retired (a scorecard needs one), and an unknown key is
+// NotFound.
+func (s *Desk) RetireChecklistItem(ctx context.Context, key string) (item cases.ChecklistItem, deleted bool, err error) {
+	err = s.InTx(ctx, func(tx *sqlx.Tx) error {
+		// Locking every active item makes two retirements of the last
+		// two items one after the other: the second sees one left.
+		var active []cases.ChecklistItem
+		if err := tx.SelectContext(ctx, &active, `SELECT key, label_en, label_zh, weight, critical, active, position
+			FROM audit_checklist WHERE active OR key = $1 ORDER BY position, key FOR UPDATE`, key); err != nil {
+			return formatError(err, "checklist item")
+		}
+		found, others := false, 0
+		for _, it := range active {
+			if it.Key == key {
+				item, found = it, true
+			} else if it.Active {
+				others++
+			}
+		}
+		switch {
+		case !found:
+			return cases.Errorf(cases.NotFound, "the checklist has no item %q", key)
+		case item.Active && others == 0:
+			return &cases.Error{Code: cases.Conflict, Field: "key",
+				Message: fmt.Sprintf("%s is the checklist's last active item: add or reactivate another before retiring it", key)}
+		}
+		var used bool
+		if err := tx.GetContext(ctx, &used, `SELECT EXISTS (SELECT 1 FROM verdicts WHERE scores ? $1 OR $1 = ANY (failed_items))`, key); err != nil {
+			return formatError(err, "checklist item")
+		}
+		if !used {
+			deleted = true
+			_, err := tx.ExecContext(ctx, `DELETE FROM audit_checklist WHERE key = $1`, key)
+			return formatError(err, "checklist item")
+		}
+		item.Active = false
+		_, err := tx.ExecContext(ctx, `UPDATE audit_checklist SET active = false WHERE key = $1`, key)
+		return formatError(err, "checklist item")
+	})
+	return item, deleted, err
 }

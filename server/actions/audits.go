@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -22,7 +23,9 @@ func trimmed(s string) string { return strings.TrimSpace(s) }
 // event, the scored verdict, and for rework the case reopened to listen
 // with the failed items as what to fix and the agent told. A case is
 // judged once per closing; a disputed verdict is judged again by another
-// supervisor, and a calibration audit by a second supervisor blind, whose
+// supervisor. A calibration audit is judged by two supervisors blind: the
+// first verdict is sealed and acts on nothing; the second unseals it, the
+// two decide the outcome together (workflows.Calibrate) and their
 // agreement is recorded. Nobody judges their own case.
 func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.VerdictInput) (cases.Verdict, error) {
 	actor, err := cases.RequireActor(ctx)
@@ -56,7 +59,7 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if err != nil {
 			return err
 		}
-		items, err := store.ChecklistTx(ctx, tx, false)
+		items, err := store.LockChecklistTx(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -68,13 +71,29 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if v.AgentID == nil {
 			v.AgentID = cur.AssigneeID
 		}
-		reopen := v.Verdict == cases.VerdictRework && cur.State == cases.StateClosed && !(audit.Calibration && round == 2)
+		// What acts on the case: the verdict itself, nothing while a
+		// calibration waits for its second verdict, the two together
+		// once it is in.
+		acting, payload := v, workflows.VerdictPayload(v)
+		var cal *workflows.Calibration
+		switch {
+		case audit.Calibration && round == 1:
+			acting, payload = cases.Verdict{Verdict: cases.VerdictApproved}, workflows.BlindVerdictPayload(v)
+		case audit.Calibration && round == 2:
+			all, err := store.ChecklistTx(ctx, tx, true)
+			if err != nil {
+				return err
+			}
+			c := workflows.Calibrate(earlier[0], v, all)
+			cal, acting, payload = &c, c.Verdict(), workflows.CalibratedVerdictPayload(earlier[0], v, c)
+		}
+		reopen := acting.Verdict == cases.VerdictRework && cur.State == cases.StateClosed
 		_, evs, err := a.store.ChangeTx(ctx, tx, cur.ID, &actor, nil, func(c cases.Case, f cases.Facts) (cases.Change, error) {
-			events := []cases.NewEvent{{Kind: cases.EventAudited, Payload: workflows.VerdictPayload(v)}}
+			events := []cases.NewEvent{{Kind: cases.EventAudited, Payload: payload}}
 			if !reopen {
 				return cases.Change{Case: c, Events: events, KeepVersion: true}, nil
 			}
-			res, err := workflows.Transition(c, workflows.Move{To: cases.StateListen, ReopenReason: clipRunes(workflows.ReworkReason(v), workflows.MaxTextRunes)}, a.facts(f), a.policy)
+			res, err := workflows.Transition(c, workflows.Move{To: cases.StateListen, ReopenReason: clipRunes(workflows.ReworkReason(acting), workflows.MaxTextRunes)}, a.facts(f), a.policy)
 			if err != nil {
 				return cases.Change{}, err
 			}
@@ -91,9 +110,9 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		switch {
 		case audit.Calibration && round == 1:
 			audit.Status = cases.AuditQueued
-		case audit.Calibration && round == 2:
-			agree := earlier[0].Verdict == v.Verdict
-			audit.Agreement = &agree
+		case cal != nil:
+			at := v.CreatedAt
+			audit.Agreement, audit.ScoreDiff, audit.Outcome, audit.CalibratedAt = &cal.Agreement, &cal.ScoreDiff, &cal.Outcome, &at
 		}
 		if err := store.SetAuditTx(ctx, tx, audit); err != nil {
 			return err
@@ -106,12 +125,31 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if err != nil || !ok {
 			return err
 		}
+		all, err := store.ChecklistTx(ctx, tx, true)
+		if err != nil {
+			return err
+		}
 		return store.NotifyTx(ctx, tx, "verdict_rework", cur.ID, []cases.Recipient{agent}, func(lang cases.Language) string {
-			return a.t(lang, "verdict.notice.rework", "ref", cur.Ref, "items", a.itemWords(lang, items, v.FailedItems))
+			return a.t(lang, "verdict.notice.rework", "ref", cur.Ref, "items", a.itemWords(lang, all, acting.FailedItems))
 		})
 	})
 	return out, err
 }
+
+// CalibrationReport returns how far supervisors agreed in the blind
+// calibration audits completed in [from, to).
+func (a *Cases) CalibrationReport(ctx context.Context, from, to time.Time) (cases.Calibration, error) {
+	if !to.After(from) {
+		return cases.Calibration{}, cases.FieldError("to", "to (%s) must be after from (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	if to.Sub(from) > maxCalibrationSpan {
+		return cases.Calibration{}, cases.FieldError("to", "a calibration report spans at most 366 days")
+	}
+	return a.store.Desk().Calibration(ctx, from, to)
+}
+
+// maxCalibrationSpan is the longest period a calibration report covers.
+const maxCalibrationSpan = 366 * 24 * time.Hour
 
 // verdictRound is the round a verdict by actor on the audit would be, or
 // why none is due.

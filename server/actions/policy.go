@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"redress/cases"
+	"redress/workflows"
 )
 
 // RemedyLimitInput is one row of the remedy policy as an admin sends it:
@@ -121,4 +122,37 @@ func checklistKey(k string) bool {
 		}
 	}
 	return true
+}
+
+// SaveDeskSettings checks and stores the desk's settings (admins),
+// conditional on version when it is given.
+func (a *Cases) SaveDeskSettings(ctx context.Context, s cases.DeskSettings, version *int64) (cases.DeskSettings, error) {
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return s, err
+	}
+	if actor.Role != cases.RoleAdmin {
+		return s, cases.Errorf(cases.Forbidden, "only admins change the desk's settings")
+	}
+	if err := workflows.CheckDeskSettings(s); err != nil {
+		return s, err
+	}
+	return a.store.Desk().SaveSettings(ctx, s, version, actor.ID)
+}
+
+// RetireChecklistItem takes an item off the audit scorecard (admins): an
+// item no verdict scored is deleted, one that verdicts scored is made
+// inactive so that they still show it. deleted says which.
+func (a *Cases) RetireChecklistItem(ctx context.Context, key string) (cases.ChecklistItem, bool, error) {
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return cases.ChecklistItem{}, false, err
+	}
+	if actor.Role != cases.RoleAdmin {
+		return cases.ChecklistItem{}, false, cases.Errorf(cases.Forbidden, "only admins edit the checklist")
+	}
+	if !checklistKey(key) {
+		return cases.ChecklistItem{}, false, cases.FieldError("key", "key must be lower-case letters and underscores, up to 40, not %q", key)
+	}
+	return a.store.Desk().RetireChecklistItem(ctx, key)
 }

@@ -95,16 +95,29 @@ func (a *Cases) afterMove(ctx context.Context, tx *sqlx.Tx, cur, updated cases.C
 	if updated.State == cases.StateClosed && cur.State != cases.StateClosed {
 		return a.selectForAudit(ctx, tx, updated, ev.At)
 	}
+	if cur.State == cases.StateClosed && updated.State != cases.StateClosed {
+		// The closing an audit waits on is no longer the case's last:
+		// the case leaves the queue and re-enters when it closes again
+		// (reopened before, among its reasons).
+		_, err := store.WithdrawAuditsTx(ctx, tx, updated.ID, ev.At)
+		return err
+	}
 	return nil
 }
 
-// selectForAudit applies the audit sampling rules to a case that closed.
+// selectForAudit applies the audit sampling rules, with the admins'
+// shares and period, to a case that closed.
 func (a *Cases) selectForAudit(ctx context.Context, tx *sqlx.Tx, c cases.Case, now time.Time) error {
-	f, err := store.AuditFactsTx(ctx, tx, c, workflows.AuditPeriodStart(now, a.desk.Location))
+	settings, err := store.DeskSettingsTx(ctx, tx)
 	if err != nil {
 		return err
 	}
-	reasons, calibration := workflows.SelectForAudit(f, a.desk.Audit)
+	p := a.desk.Audit.With(settings)
+	f, err := store.AuditFactsTx(ctx, tx, c, workflows.AuditPeriodStart(now, a.desk.Location, p.Period))
+	if err != nil {
+		return err
+	}
+	reasons, calibration := workflows.SelectForAudit(f, p)
 	return store.QueueAuditTx(ctx, tx, c, reasons, calibration, now)
 }
 
@@ -139,7 +152,11 @@ func (a *Cases) ProposeRemedy(ctx context.Context, id int64, version *int64, in 
 		rec := cases.RemedyRecord{Type: updated.Remedy.Type, Amount: updated.Remedy.Amount, Status: cases.RemedyProposed,
 			NeedsApproval: p.Needs, Limit: p.Limit, ProposedBy: ev.ActorID, ProposedAt: ev.At, ProposedSeq: ev.Seq}
 		if p.Needs {
-			due := ev.At.Add(workflows.ApprovalWindow)
+			settings, err := store.DeskSettingsTx(ctx, tx)
+			if err != nil {
+				return err
+			}
+			due := ev.At.Add(settings.ApprovalWindow())
 			rec.Status, rec.ApprovalDueAt = cases.RemedyPending, &due
 		}
 		if rec, err = store.RecordRemedyTx(ctx, tx, updated, rec); err != nil {
@@ -251,9 +268,13 @@ func (a *Cases) remedyWords(lang cases.Language, t cases.RemedyType, m cases.Mon
 
 // SweepApprovals reminds the supervisors of the remedies whose approval
 // deadline passed at now and escalates to the admins those still waiting
-// another approval window later.
+// another approval window (the admins' setting as it is now) later.
 func (a *Cases) SweepApprovals(ctx context.Context, now time.Time) error {
-	_, _, err := a.store.Desk().SweepApprovals(ctx, now, workflows.ApprovalWindow, func(level, ref string, lang cases.Language) string {
+	settings, err := a.store.Desk().Settings(ctx)
+	if err != nil {
+		return err
+	}
+	_, _, err = a.store.Desk().SweepApprovals(ctx, now, settings.ApprovalWindow(), func(level, ref string, lang cases.Language) string {
 		if level == "approval_escalated" {
 			return a.t(lang, "approval.notice.escalated", "ref", ref)
 		}

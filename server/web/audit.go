@@ -25,7 +25,13 @@ type auditView struct {
 	Items    []scoreItem
 	Verdicts []verdictView
 	Form     *formState
-	CanJudge bool // the case is closed
+	CanJudge bool // the case is closed, and the viewer has not judged this closing blind already
+	// Audit is the audit of the case's last closing, if it was selected;
+	// Blind is true while it is a calibration audit waiting for a
+	// verdict, and Waiting when the viewer gave the first.
+	Audit   *cases.Audit
+	Blind   bool
+	Waiting bool
 }
 
 // scoreItem is one checklist item of the scorecard, with what was posted.
@@ -90,6 +96,7 @@ func (h *CasePages) auditPage(c echo.Context, status int, id int64, posted *form
 	av := &auditView{Case: cs, Assignee: dir.name(cs.AssigneeID), Spent: hist.Total, Form: posted,
 		CanJudge: cs.State == cases.StateClosed}
 	if len(audits) > 0 && cs.ClosedAt != nil && audits[0].ClosedAt.Equal(*cs.ClosedAt) {
+		av.Audit = &audits[0]
 		for _, r := range audits[0].Reasons {
 			av.Reasons = append(av.Reasons, h.t(v, "audit_reason."+string(r)))
 		}
@@ -104,6 +111,14 @@ func (h *CasePages) auditPage(c echo.Context, status int, id int64, posted *form
 	}
 	if av.Verdicts, err = h.verdicts(c, v, cs, dir, nil); err != nil {
 		return err
+	}
+	if a := av.Audit; a != nil && a.Calibration && a.Status == cases.AuditQueued {
+		av.Blind = true
+		for _, vd := range av.Verdicts {
+			if vd.AuditID == a.ID && vd.AuditorID == v.User.ID {
+				av.Waiting, av.CanJudge = true, false
+			}
+		}
 	}
 	v.D = av
 	return h.render(c, status, "audit", v)

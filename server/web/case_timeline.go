@@ -101,6 +101,20 @@ func (h *CasePages) describe(v *view, ev *eventView, p map[string]any, dir direc
 		}
 		ev.Body = str("comment")
 	case cases.EventAudited:
+		if p["blind"] == true {
+			// The first verdict of a calibration audit: sealed until the
+			// second is in (that event carries both).
+			add(h.t(v, "verdict.label"), h.t(v, "calibration.sealed"))
+			break
+		}
+		if cal, ok := p["calibration"].(map[string]any); ok {
+			agreed := "calibration.disagreed"
+			if cal["agreement"] == true {
+				agreed = "calibration.agreed"
+			}
+			add(h.t(v, "calibration.title"), h.t(v, agreed))
+			add(h.t(v, "calibration.outcome"), h.t(v, "verdict_kind."+plain(cal["outcome"])))
+		}
 		add(h.t(v, "verdict.label"), h.t(v, "verdict_kind."+str("verdict")))
 		add(h.t(v, "verdict.score"), plain(p["score"])+"%")
 		if failed, _ := p["failed_items"].([]any); len(failed) > 0 {

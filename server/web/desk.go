@@ -26,7 +26,26 @@ type deskView struct {
 	Agents        []option
 	FilterErr     map[string]*fieldErr // a refused filter, by its field
 	forms         map[string]*formState
+	// Calibration is how far supervisors agreed in the blind calibration
+	// audits of the last calibrationDays, Summary it in words, Pairs the
+	// newest of them.
+	Calibration cases.Calibration
+	Summary     string
+	Pairs       []calibrationRow
 }
+
+// calibrationRow is one calibration audit's two blind verdicts.
+type calibrationRow struct {
+	cases.CalibrationPair
+	FirstName, SecondName string // the supervisors' names
+}
+
+// calibrationDays and calibrationRows are the span and length of the
+// desk's calibration section (GET /api/v1/audits/calibration has all).
+const (
+	calibrationDays = 30
+	calibrationRows = 5
+)
 
 // Form returns the posted form of that name, or an empty one.
 func (d *deskView) Form(name string) *formState {
@@ -136,6 +155,21 @@ func (h *UI) deskPage(c echo.Context, status int, posted *formState) error {
 	}
 	if f.Cursor != "" {
 		d.AuditsFirst = deskURL(q, "cursor", "")
+	}
+	now := time.Now()
+	if d.Calibration, err = h.ops.CalibrationReport(ctx, now.AddDate(0, 0, -calibrationDays), now); err != nil {
+		return err
+	}
+	d.Summary = h.t(v, "calibration.none", "days", calibrationDays)
+	if cal := d.Calibration; cal.N > 0 {
+		d.Summary = h.t(v, "calibration.summary", "days", calibrationDays, "agreed", cal.Agreed, "n", cal.N,
+			"rate", int(*cal.AgreementRate*100+0.5), "diff", strconv.FormatFloat(*cal.MeanScoreDiff, 'f', 1, 64))
+	}
+	for i, p := range d.Calibration.Items {
+		if i == calibrationRows {
+			break
+		}
+		d.Pairs = append(d.Pairs, calibrationRow{CalibrationPair: p, FirstName: dir.name(&p.FirstID), SecondName: dir.name(&p.SecondID)})
 	}
 	if status == 0 {
 		status = http.StatusOK

@@ -22,6 +22,8 @@ type policyView struct {
 	forms     map[string]*formState
 	Item      cases.ChecklistItem // the item being edited (?item=key)
 	EditsItem bool
+	Settings  cases.DeskSettings
+	Periods   []option
 }
 
 // Form returns the posted form of that name, or an empty one.
@@ -51,8 +53,22 @@ func (h *Desk) policyPage(c echo.Context, status int, posted *formState) error {
 	if pv.Items, err = h.store.Desk().Checklist(ctx, true); err != nil {
 		return err
 	}
+	if pv.Settings, err = h.store.Desk().Settings(ctx); err != nil {
+		return err
+	}
 	if posted != nil {
 		pv.forms[posted.Name] = posted
+	}
+	if _, ok := pv.forms["settings"]; !ok {
+		st := pv.Settings
+		pv.forms["settings"] = &formState{Name: "settings", Values: url.Values{
+			"random_percent": {strconv.Itoa(st.RandomPercent)}, "min_per_agent": {strconv.Itoa(st.MinPerAgent)},
+			"period": {string(st.Period)}, "calibration_percent": {strconv.Itoa(st.CalibrationPercent)},
+			"approval_window_minutes": {strconv.Itoa(st.ApprovalWindowMinutes)}, "version": {strconv.FormatInt(st.Version, 10)}}}
+	}
+	chosen := pv.forms["settings"].Get("period")
+	for _, p := range cases.AuditPeriods() {
+		pv.Periods = append(pv.Periods, option{Value: string(p), Label: h.t(v, "audit_period."+string(p)), Selected: string(p) == chosen})
 	}
 	// An item's edit link fills the checklist form with the item as it is.
 	if key := c.QueryParam("item"); key != "" && posted == nil {
@@ -166,4 +182,51 @@ func (h *Desk) refusePolicy(c echo.Context, name string, values url.Values, fiel
 	}
 	f, status := h.refusal(v, name, values, fields, err)
 	return h.policyPage(c, status, f)
+}
+
+// SaveSettings handles POST /desk/policy/settings (admins): the audit
+// sampling and the approval deadline, conditional on the version the form
+// was read at.
+func (h *Desk) SaveSettings(c echo.Context) error {
+	values, err := c.FormParams()
+	if err != nil {
+		return &cases.Error{Code: cases.Malformed, Message: "the form could not be read", Err: err}
+	}
+	fields := []string{"random_percent", "min_per_agent", "period", "calibration_percent", "approval_window_minutes"}
+	s := cases.DeskSettings{Period: cases.AuditPeriod(strings.TrimSpace(values.Get("period")))}
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"random_percent", &s.RandomPercent}, {"min_per_agent", &s.MinPerAgent}, {"calibration_percent", &s.CalibrationPercent},
+		{"approval_window_minutes", &s.ApprovalWindowMinutes}} {
+		n, ferr := formInt(values, f.name, true)
+		if ferr != nil {
+			return h.refusePolicy(c, "settings", values, fields, ferr)
+		}
+		*f.to = int(n)
+	}
+	var version *int64
+	if n, verr := formInt(values, "version", false); verr != nil {
+		return h.refusePolicy(c, "settings", values, fields, verr)
+	} else if n > 0 {
+		version = &n
+	}
+	if _, err := h.ops.SaveDeskSettings(c.Request().Context(), s, version); err != nil {
+		return h.refusePolicy(c, "settings", values, fields, err)
+	}
+	return redirect(c, "/desk/policy?done=settings_saved#settings")
+}
+
+// RetireChecklistItem handles POST /desk/policy/checklist/{key}/retire
+// (admins): deleted when no verdict scored the item, else retired.
+func (h *Desk) RetireChecklistItem(c echo.Context) error {
+	key := c.Param("key")
+	_, deleted, err := h.ops.RetireChecklistItem(c.Request().Context(), key)
+	if err != nil {
+		return h.refusePolicy(c, "checklist", url.Values{"key": {key}}, []string{"key"}, err)
+	}
+	if deleted {
+		return redirect(c, "/desk/policy?done=checklist_deleted#checklist")
+	}
+	return redirect(c, "/desk/policy?done=checklist_retired#checklist")
 }

@@ -18,6 +18,9 @@ type verdictView struct {
 	Scores     []scoreLine
 	CanDispute bool
 	Form       *formState
+	// Calibration is, on the second verdict of a calibration audit, what
+	// the two blind verdicts decided together.
+	Calibration string
 }
 
 // scoreLine is one item of a scorecard as given.
@@ -37,6 +40,16 @@ func (h *CasePages) verdicts(c echo.Context, v *view, cs cases.Case, dir directo
 	items, err := h.store.Desk().Checklist(ctx, true)
 	if err != nil {
 		return nil, err
+	}
+	audits, err := h.store.Desk().Audits(ctx, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	calibrated := map[int64]cases.Audit{}
+	for _, a := range audits {
+		if a.CalibratedAt != nil && a.Agreement != nil && a.Outcome != nil && a.ScoreDiff != nil {
+			calibrated[a.ID] = a
+		}
 	}
 	out := make([]verdictView, 0, len(vs))
 	for i, vd := range vs {
@@ -59,6 +72,13 @@ func (h *CasePages) verdicts(c echo.Context, v *view, cs cases.Case, dir directo
 		// An agent disputes the one verdict of a closing, once; the server
 		// has the last word (calibration audits are not disputed).
 		vv.CanDispute = vd.AgentID != nil && *vd.AgentID == v.User.ID && vd.DisputedAt == nil && i == len(vs)-1 && vd.Round == 1
+		if a, ok := calibrated[vd.AuditID]; ok && vd.Round == 2 {
+			key := "calibration.result_disagreed"
+			if *a.Agreement {
+				key = "calibration.result_agreed"
+			}
+			vv.Calibration = h.t(v, key, "diff", *a.ScoreDiff, "outcome", h.t(v, "verdict_kind."+string(*a.Outcome)))
+		}
 		if vv.Form == nil {
 			vv.Form = &formState{Name: "dispute-" + strconv.FormatInt(vd.ID, 10)}
 		}

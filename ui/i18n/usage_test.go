@@ -71,6 +71,8 @@ func dynamicKeys() map[string][]string {
 		"audit_status":  nil,
 		"verdict_kind":  nil,
 		"remedy_status": nil,
+		// "audit_period." + period: server/web/policy.go.
+		"audit_period": strs(cases.AuditPeriods()),
 	}
 }
 
