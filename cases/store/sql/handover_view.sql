@@ -3,7 +3,7 @@
 -- Each open state is a range of cases_assignee_state_due_idx.
 SELECT c.id, c.ref, c.shop_id, c.shop, c.platform, c.kind, c.severity, c.state, c.summary, c.buyer_handle,
        c.due_at, c.platform_due_at, c.updated_at,
-       EXISTS (SELECT 1 FROM remedies r WHERE r.case_id = c.id AND r.status = 'pending') AS pending_approval,
+       (c.state = 'remedy' AND EXISTS (SELECT 1 FROM remedies r WHERE r.case_id = c.id AND r.status = 'pending')) AS pending_approval,
        coalesce(l.status, '') AS last_status, coalesce(l.note, '') AS last_note,
        coalesce(l.next_action, '') AS last_next_action, coalesce(l.contingency, '') AS last_contingency,
        coalesce(l.promise, '') AS last_promise, l.promise_due_at AS last_promise_due_at
