@@ -193,6 +193,9 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/users", admin, w.Users.Create, false},
 		{http.MethodPost, "/users/:id/deactivate", admin, w.Users.Deactivate, false},
 		{http.MethodPost, "/users/:id/reactivate", admin, w.Users.Reactivate, false},
+		// Rules kept as data (admins): the platforms' deadlines, tone rules.
+		{http.MethodGet, "/platform-rules", admin, w.Rules.PlatformRules, false},
+		{http.MethodPost, "/platform-rules", admin, w.Rules.SavePlatformRule, false},
 	}
 }
 

@@ -118,3 +118,90 @@ func TestReturnReceivedForm(t *testing.T) {
 		t.Errorf("received on %s, want %s", d, today)
 	}
 }
+
+// TestPlatformRulesPage lists the platforms' default deadlines with their
+// source for admins, changes one through the same store call as
+// PUT /api/v1/platform-rules/{platform}/{kind}, refuses bad input next to
+// its field in both languages without changing anything, and is no page
+// of agents' or supervisors'.
+func TestPlatformRulesPage(t *testing.T) {
+	e := newEnv(t)
+	_, admin := e.signedIn(cases.RoleAdmin, cases.LanguageEnglish)
+	_, zhAdmin := e.signedIn(cases.RoleAdmin, cases.LanguageChinese)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	_, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	rules := func() string {
+		var s string
+		if err := e.db.Get(&s, `SELECT string_agg(platform||'/'||kind||'/'||name||'/'||due_hours||'/'||source, '|' ORDER BY platform, kind) FROM platform_rules`); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	t.Run("AdminsOnly", func(t *testing.T) {
+		for _, b := range []browser{agentB, lead} {
+			wantHTML(t, e.page(b, "GET", "/platform-rules", nil), http.StatusForbidden)
+			wantHTML(t, e.page(b, "POST", "/platform-rules", url.Values{"platform": {"taobao"}, "kind": {"refund_only"},
+				"name": {"x"}, "due_hours": {"1"}}), http.StatusForbidden)
+			if strings.Contains(e.page(b, "GET", "/", nil).Body.String(), `href="/platform-rules"`) {
+				t.Error("the header offers the platform rules to a non-admin")
+			}
+		}
+		wantHTML(t, e.page(admin, "GET", "/", nil), http.StatusOK, `href="/platform-rules"`)
+	})
+	wantHTML(t, e.page(admin, "GET", "/platform-rules", nil), http.StatusOK, `id="platform-rules"`,
+		`data-rule="taobao/refund_only"`, "Taobao refund-only: seller answers in 48 h", "Taobao refund rules: 48 h seller response", "48 h")
+	wantHTML(t, e.page(zhAdmin, "GET", "/platform-rules", nil), http.StatusOK, "平台规则", "48 小时")
+
+	before := rules()
+	for _, tc := range []struct {
+		name   string
+		values url.Values
+		status int
+		field  string
+		says   string
+	}{
+		{"HoursNotANumber", url.Values{"platform": {"taobao"}, "kind": {"refund_only"}, "name": {"x"}, "due_hours": {"two days"}}, 400, "due_hours", "A whole number of hours"},
+		{"HoursZero", url.Values{"platform": {"taobao"}, "kind": {"refund_only"}, "name": {"x"}, "due_hours": {"0"}}, 422, "due_hours", "A whole number of hours"},
+		{"HoursOverAYear", url.Values{"platform": {"taobao"}, "kind": {"refund_only"}, "name": {"x"}, "due_hours": {"9000"}}, 422, "due_hours", "A whole number of hours"},
+		{"NoName", url.Values{"platform": {"taobao"}, "kind": {"refund_only"}, "name": {"  "}, "due_hours": {"24"}}, 422, "name", "The rule&#39;s name"},
+		{"UnknownPlatform", url.Values{"platform": {"ebay"}, "kind": {"refund_only"}, "name": {"x"}, "due_hours": {"24"}}, 422, "platform", "not a platform"},
+		{"UnknownKind", url.Values{"platform": {"jd"}, "kind": {"chargeback"}, "name": {"x"}, "due_hours": {"24"}}, 422, "kind", "not a kind"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := wantHTML(t, e.page(admin, "POST", "/platform-rules", tc.values), tc.status, tc.says)
+			if !errorAt(body, "rule-form", tc.field) {
+				t.Errorf("the refusal is not next to %s", tc.field)
+			}
+		})
+	}
+	wantHTML(t, e.page(zhAdmin, "POST", "/platform-rules", url.Values{"platform": {"jd"}, "kind": {"refund_only"}, "name": {"x"}, "due_hours": {"-1"}}),
+		http.StatusUnprocessableEntity, "请填写 1 到 8784 之间的整数小时")
+	if rules() != before {
+		t.Fatal("a refused form changed the platform rules")
+	}
+
+	wantHTML(t, e.page(admin, "GET", "/platform-rules?platform=taobao&kind=refund_only", nil), http.StatusOK,
+		`value="Taobao refund-only: seller answers in 48 h"`, "Change the rule")
+	wantRedirect(t, e.page(admin, "POST", "/platform-rules", url.Values{"platform": {"taobao"}, "kind": {"refund_only"},
+		"name": {"淘宝仅退款：24 小时内处理"}, "due_hours": {"24"}, "source": {"淘宝规则 2026"}}), "/platform-rules?done=platform_rule_saved#rule-taobao-refund_only")
+	api := e.callerFor(agentUser)
+	var found bool
+	for _, r := range decodeAs[struct {
+		Items []cases.PlatformRule `json:"items"`
+	}](t, api.call(http.MethodGet, "/api/v1/platform-rules", nil)).Items {
+		found = found || (r.Platform == "taobao" && r.Kind == "refund_only" && r.DueHours == 24 && r.Name == "淘宝仅退款：24 小时内处理" && r.UpdatedBy != nil)
+	}
+	if !found {
+		t.Fatal("the API does not show the rule as saved")
+	}
+	// A new case of that platform and kind takes the rule, and its page
+	// names it beside the platform deadline.
+	m := newCaseBody()
+	m["kind"], m["external_id"] = "refund_only", "PR-1"
+	c := decodeAs[cases.Case](t, api.call(http.MethodPost, "/api/v1/cases", m))
+	if c.PlatformDueAt == nil || c.PlatformDueAt.Sub(c.CreatedAt).Round(time.Minute) != 24*time.Hour {
+		t.Fatalf("platform deadline %v of a case created %v", c.PlatformDueAt, c.CreatedAt)
+	}
+	wantHTML(t, e.page(agentB, "GET", fmt.Sprintf("/cases/%d", c.ID), nil), http.StatusOK, `class="muted platform-rule"`, "淘宝仅退款：24 小时内处理")
+}

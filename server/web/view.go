@@ -83,7 +83,8 @@ func flashes() []string {
 	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
 		"remedy_proposed", "return_received", "remedy_approved", "remedy_declined", "verdict_given", "verdict_disputed",
 		"policy_saved", "rate_saved", "checklist_saved", "user_created", "user_deactivated", "user_reactivated",
-		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed"}
+		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed",
+		"platform_rule_saved"}
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
