@@ -196,6 +196,10 @@ func (s *Server) routes() []route {
 		// Rules kept as data (admins): the platforms' deadlines, tone rules.
 		{http.MethodGet, "/platform-rules", admin, w.Rules.PlatformRules, false},
 		{http.MethodPost, "/platform-rules", admin, w.Rules.SavePlatformRule, false},
+		{http.MethodGet, "/tone-rules", admin, w.Rules.ToneRules, false},
+		{http.MethodPost, "/tone-rules", admin, w.Rules.CreateToneRule, false},
+		{http.MethodPost, "/tone-rules/:id", admin, w.Rules.UpdateToneRule, false},
+		{http.MethodPost, "/tone-rules/:id/delete", admin, w.Rules.DeleteToneRule, false},
 	}
 }
 

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -204,4 +205,148 @@ func TestPlatformRulesPage(t *testing.T) {
 		t.Fatalf("platform deadline %v of a case created %v", c.PlatformDueAt, c.CreatedAt)
 	}
 	wantHTML(t, e.page(agentB, "GET", fmt.Sprintf("/cases/%d", c.ID), nil), http.StatusOK, `class="muted platform-rule"`, "淘宝仅退款：24 小时内处理")
+}
+
+// toneRuleForm is a valid rule as the tone rules form posts it.
+func toneRuleForm(id string, over map[string][]string) url.Values {
+	v := url.Values{"rule.id": {id}, "rule.language": {"zh-CN"}, "rule.stages": {"apology", "first_response"},
+		"rule.pattern": {"没办法"}, "rule.except": {"不是没办法"}, "rule.severity": {"warning"}, "rule.category": {"dismissive"},
+		"rule.message.zh-CN": {"“没办法”听起来像推脱"}, "rule.message.en": {"\"No way\" sounds like brushing the buyer off"},
+		"rule.suggestion.zh-CN": {"我们来想想其他办法"}, "rule.suggestion.en": {"Let us find another way"}}
+	for k, x := range over {
+		v[k] = x
+	}
+	return v
+}
+
+// TestToneRulesPage lists, adds, edits and deletes tone rules as data
+// through the same actions as /api/v1/tone/rules, refuses bad rules (a
+// pattern that does not compile or matches nothing but the empty text)
+// next to their field in both languages without changing anything, and
+// is no page of agents' or supervisors'.
+func TestToneRulesPage(t *testing.T) {
+	e := newEnv(t)
+	adminUser, admin := e.signedIn(cases.RoleAdmin, cases.LanguageEnglish)
+	_, zhAdmin := e.signedIn(cases.RoleAdmin, cases.LanguageChinese)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	_, lead := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	state := func() string {
+		var s string
+		if err := e.db.Get(&s, `SELECT coalesce(string_agg(id||enabled::text||rule::text, '|' ORDER BY id), '')
+			|| (SELECT revision::text FROM tone_rule_set) FROM tone_rules`); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	check := func(text string) []map[string]any {
+		t.Helper()
+		return decodeAs[struct {
+			Warnings []map[string]any `json:"warnings"`
+		}](t, e.callerFor(agentUser).call(http.MethodPost, "/api/v1/tone/check", map[string]any{"text": text, "stage": "apology", "lang": "zh-CN"})).Warnings
+	}
+	hasRule := func(ws []map[string]any, id string) bool {
+		for _, w := range ws {
+			if w["rule"] == id {
+				return true
+			}
+		}
+		return false
+	}
+
+	t.Run("AdminsOnly", func(t *testing.T) {
+		for _, b := range []browser{agentB, lead} {
+			wantHTML(t, e.page(b, "GET", "/tone-rules", nil), http.StatusForbidden)
+			wantHTML(t, e.page(b, "POST", "/tone-rules", toneRuleForm("sneaky", nil)), http.StatusForbidden)
+			wantHTML(t, e.page(b, "POST", "/tone-rules/zh_review_card/delete", url.Values{}), http.StatusForbidden)
+			if strings.Contains(e.page(b, "GET", "/", nil).Body.String(), `href="/tone-rules"`) {
+				t.Error("the header offers the tone rules to a non-admin")
+			}
+		}
+	})
+	wantHTML(t, e.page(admin, "GET", "/", nil), http.StatusOK, `href="/tone-rules"`)
+	wantHTML(t, e.page(admin, "GET", "/tone-rules", nil), http.StatusOK, `id="tone-rules"`, `data-rule="zh_review_tied_remedy"`,
+		`id="tone-form"`, "shipped")
+	wantHTML(t, e.page(zhAdmin, "GET", "/tone-rules", nil), http.StatusOK, "话术规则", "内置")
+
+	before := state()
+	for _, tc := range []struct {
+		name   string
+		over   map[string][]string
+		status int
+		field  string
+		says   string
+	}{
+		{"PatternDoesNotCompile", map[string][]string{"rule.pattern": {"(没办法"}}, 422, "rule.pattern", "A regular expression that compiles"},
+		{"PatternMatchesEmpty", map[string][]string{"rule.pattern": {"x*"}}, 422, "rule.pattern", "does not match an empty text"},
+		{"NoPattern", map[string][]string{"rule.pattern": {""}}, 422, "rule.pattern", "A regular expression"},
+		{"ExceptDoesNotCompile", map[string][]string{"rule.except": {"[不"}}, 422, "rule.except", "A regular expression that compiles, or nothing"},
+		{"BadId", map[string][]string{"rule.id": {"No Way!"}}, 422, "rule.id", "Lower-case letters"},
+		{"IdTaken", map[string][]string{"rule.id": {"zh_review_card"}}, 409, "rule.id", "exists already"},
+		{"NoEnglishMessage", map[string][]string{"rule.message.en": {" "}}, 422, "rule.message.en", "Say in English what is wrong"},
+		{"UnknownSeverity", map[string][]string{"rule.severity": {"fatal"}}, 422, "rule.severity", "Choose a severity"},
+		{"PlatformSeverityNotAPair", map[string][]string{"rule.platform_severity": {"amazon"}}, 400, "rule.platform_severity", "platform=severity"},
+		{"PlatformSeverityUnknown", map[string][]string{"rule.platform_severity": {"amazon=loud"}}, 422, "rule.platform_severity", "platform=severity"},
+		{"ReviewRuleWithoutSource", map[string][]string{"rule.category": {"review_tied_remedy"}}, 422, "rule.source", "Cite the rule or law"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := wantHTML(t, e.page(admin, "POST", "/tone-rules", toneRuleForm("zh_no_way", tc.over)), tc.status, tc.says)
+			if !errorAt(body, "tone-form", tc.field) {
+				t.Errorf("the refusal is not next to %s", tc.field)
+			}
+			if !strings.Contains(body, `value="zh_no_way"`) && tc.name != "BadId" && tc.name != "IdTaken" {
+				t.Error("the form lost what was typed")
+			}
+		})
+	}
+	t.Run("EditRefused", func(t *testing.T) {
+		body := wantHTML(t, e.page(admin, "POST", "/tone-rules/zh_review_card", url.Values{"rule.id": {"zh_review_card"},
+			"rule.pattern": {"("}, "rule.severity": {"warning"}, "enabled": {"on"}}), 422, "A regular expression that compiles")
+		if !errorAt(body, "tone-form", "rule.pattern") || !strings.Contains(body, `action="/tone-rules/zh_review_card"`) {
+			t.Error("the refused edit is not shown as an edit with the error at its pattern")
+		}
+	})
+	wantHTML(t, e.page(zhAdmin, "POST", "/tone-rules", toneRuleForm("zh_no_way", map[string][]string{"rule.pattern": {"("}})),
+		http.StatusUnprocessableEntity, "请填写可编译且不会匹配空文字的正则表达式")
+	if state() != before {
+		t.Fatal("a refused form changed the tone rules")
+	}
+	if hasRule(check("真的没办法"), "zh_no_way") {
+		t.Fatal("a refused rule checks texts")
+	}
+
+	// Add: the rule checks texts at once, its exception holds.
+	wantRedirect(t, e.page(admin, "POST", "/tone-rules", toneRuleForm("zh_no_way", nil)), "/tone-rules?done=tone_rule_saved")
+	if !hasRule(check("真的没办法"), "zh_no_way") || hasRule(check("我们不是没办法"), "zh_no_way") {
+		t.Fatal("the added rule does not check texts as written")
+	}
+	wantHTML(t, e.page(admin, "GET", "/tone-rules?rule=zh_no_way", nil), http.StatusOK, `action="/tone-rules/zh_no_way"`,
+		`value="不是没办法"`, `<option value="apology" selected>`, "Change rule zh_no_way")
+	// Edit: a severity per platform, and off.
+	wantRedirect(t, e.page(admin, "POST", "/tone-rules/zh_no_way", toneRuleForm("zh_no_way", map[string][]string{
+		"rule.platform_severity": {"amazon=block, jd=info"}})), "/tone-rules?done=tone_rule_saved")
+	rules := decodeAs[struct {
+		Items []cases.ToneRuleRecord `json:"items"`
+	}](t, e.callerFor(adminUser).call(http.MethodGet, "/api/v1/tone/rules", nil)).Items
+	for _, r := range rules {
+		var rule struct {
+			PlatformSeverity map[string]string `json:"platform_severity"`
+		}
+		if err := json.Unmarshal(r.Rule, &rule); err != nil {
+			t.Fatal(err)
+		}
+		if r.ID == "zh_no_way" && (r.Enabled || rule.PlatformSeverity["amazon"] != "block" || rule.PlatformSeverity["jd"] != "info") {
+			t.Fatalf("edited rule %s enabled=%v", r.Rule, r.Enabled)
+		}
+	}
+	if hasRule(check("真的没办法"), "zh_no_way") {
+		t.Fatal("a disabled rule checks texts")
+	}
+	// Delete: an added rule goes, a shipped one is disabled.
+	wantRedirect(t, e.page(admin, "POST", "/tone-rules/zh_no_way/delete", url.Values{}), "/tone-rules?done=tone_rule_removed")
+	wantRedirect(t, e.page(admin, "POST", "/tone-rules/zh_review_card/delete", url.Values{}), "/tone-rules?done=tone_rule_removed")
+	body := wantHTML(t, e.page(admin, "GET", "/tone-rules?done=tone_rule_removed", nil), http.StatusOK, "Tone rule removed")
+	if strings.Contains(body, `data-rule="zh_no_way"`) || !strings.Contains(body, `id="tone-rule-zh_review_card" data-rule="zh_review_card" class="muted"`) {
+		t.Error("after the deletes the added rule is still listed, or the shipped one is not shown off")
+	}
+	wantHTML(t, e.page(admin, "POST", "/tone-rules/nonesuch/delete", url.Values{}), http.StatusNotFound)
 }

@@ -84,7 +84,7 @@ func flashes() []string {
 		"remedy_proposed", "return_received", "remedy_approved", "remedy_declined", "verdict_given", "verdict_disputed",
 		"policy_saved", "rate_saved", "checklist_saved", "user_created", "user_deactivated", "user_reactivated",
 		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed",
-		"platform_rule_saved"}
+		"platform_rule_saved", "tone_rule_saved", "tone_rule_removed"}
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
