@@ -149,6 +149,7 @@ func (s *Server) routes() []route {
 		{http.MethodDelete, "/api/v1/tone/rules/:id", admin, a.Tone.DeleteRule, false},
 		{http.MethodGet, "/replies", signedIn, w.Replies.Page, false},
 		{http.MethodPost, "/replies", signedIn, w.Replies.Create, false},
+		{http.MethodPost, "/replies/:id", signedIn, w.Replies.Update, false},
 		{http.MethodPost, "/replies/:id/approval", supervisor, w.Replies.Approve, false},
 		{http.MethodPost, "/replies/:id/delete", signedIn, w.Replies.Delete, false},
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -349,4 +350,108 @@ func TestToneRulesPage(t *testing.T) {
 		t.Error("after the deletes the added rule is still listed, or the shipped one is not shown off")
 	}
 	wantHTML(t, e.page(admin, "POST", "/tone-rules/nonesuch/delete", url.Values{}), http.StatusNotFound)
+}
+
+// TestReplyEditForm edits a reply's text, stage, kind and language from
+// the replies page through the same action as PATCH /api/v1/replies/{id}:
+// tone-checked on save (a blocking rule refuses it, other warnings are
+// kept and shown), bad input refused at its field in both languages
+// without a change, and an agent edits only their own proposal.
+func TestReplyEditForm(t *testing.T) {
+	e := newEnv(t)
+	supUser, supB := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	sup := e.callerFor(supUser)
+	_, zhSup := e.signedIn(cases.RoleSupervisor, cases.LanguageChinese)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	agent := e.callerFor(agentUser)
+	admin := e.caller(cases.RoleAdmin)
+	type reply struct {
+		ID     int64  `json:"id"`
+		Stage  string `json:"stage"`
+		Lang   string `json:"lang"`
+		Title  string `json:"title"`
+		Body   string `json:"body"`
+		Status string `json:"status"`
+		Kind   *string
+	}
+	r := decodeAs[reply](t, sup.call(http.MethodPost, "/api/v1/replies", map[string]any{"stage": "apologise", "lang": "zh-CN",
+		"title": "破损致歉", "body": "{buyer}您好，非常抱歉给您添麻烦了"}))
+	path := fmt.Sprintf("/replies/%d", r.ID)
+	row := func() string {
+		var s string
+		if err := e.db.Get(&s, `SELECT stage||'/'||coalesce(kind, '')||'/'||lang||'/'||title||'/'||body||'/'||tone_warnings::text FROM replies WHERE id = $1`, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// A rule that blocks everywhere, for the save's tone check to refuse.
+	if rec := admin.call(http.MethodPost, "/api/v1/tone/rules", map[string]any{"id": "zh_no_gun", "language": "zh-CN", "pattern": "滚",
+		"severity": "block", "category": "dismissive", "message": map[string]string{"zh-CN": "辱骂", "en": "Abuse"},
+		"suggestion": map[string]string{"zh-CN": "请礼貌用语", "en": "Be polite"}}); rec.Code != http.StatusCreated {
+		t.Fatalf("rule: %d %s", rec.Code, rec.Body)
+	}
+
+	body := wantHTML(t, e.page(supB, "GET", "/replies?edit="+strconv.FormatInt(r.ID, 10), nil), http.StatusOK,
+		`action="`+path+`"`, "Edit the reply", `value="破损致歉"`, "非常抱歉给您添麻烦了</textarea>")
+	if !strings.Contains(body, `href="/replies?edit=`+strconv.FormatInt(r.ID, 10)) {
+		t.Error("the library row has no edit link for a supervisor")
+	}
+	good := func(over map[string]string) url.Values {
+		v := url.Values{"stage": {"remedy"}, "kind": {"damaged"}, "lang": {"zh-CN"}, "title": {"破损补偿"}, "body": {"{buyer}您好，我们为您补发一件"}}
+		for k, x := range over {
+			v.Set(k, x)
+		}
+		return v
+	}
+	before := row()
+	for _, tc := range []struct {
+		name   string
+		over   map[string]string
+		status int
+		field  string
+		says   string
+	}{
+		{"NotAStage", map[string]string{"stage": "closed"}, 422, "stage", "Choose the stage"},
+		{"NotAKind", map[string]string{"kind": "pony"}, 422, "kind", "Choose a case kind"},
+		{"NotALanguage", map[string]string{"lang": "fr"}, 422, "lang", "Choose the reply&#39;s language"},
+		{"NoTitle", map[string]string{"title": " "}, 422, "title", "A short title"},
+		{"UnknownVariable", map[string]string{"body": "{buyer}，送您{coupon_code}"}, 422, "body", "only the variables listed above"},
+		{"ToneBlocks", map[string]string{"body": "不买就滚"}, 422, "body", "This wording may not be sent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := wantHTML(t, e.page(supB, "POST", path, good(tc.over)), tc.status, tc.says, `action="`+path+`"`)
+			if !errorAt(body, "reply-form", tc.field) {
+				t.Errorf("the refusal is not next to %s", tc.field)
+			}
+		})
+	}
+	wantHTML(t, e.page(zhSup, "POST", path, good(map[string]string{"title": ""})), http.StatusUnprocessableEntity, "请填写简短标题")
+	t.Run("AgentsEditOnlyTheirProposals", func(t *testing.T) {
+		if strings.Contains(e.page(agentB, "GET", "/replies", nil).Body.String(), `href="/replies?edit=`+strconv.FormatInt(r.ID, 10)) {
+			t.Error("an agent is offered to edit a library reply")
+		}
+		wantHTML(t, e.page(agentB, "POST", path, good(nil)), http.StatusForbidden)
+		own := decodeAs[reply](t, agent.call(http.MethodPost, "/api/v1/replies", map[string]any{"stage": "apologise", "lang": "en",
+			"title": "Sorry", "body": "Sorry, {buyer}"}))
+		wantRedirect(t, e.page(agentB, "POST", fmt.Sprintf("/replies/%d", own.ID), url.Values{"stage": {"apologise"}, "kind": {""},
+			"lang": {"en"}, "title": {"Sorry again"}, "body": {"We are sorry, {buyer}"}}), fmt.Sprintf("/replies?done=reply_saved#reply-%d", own.ID))
+		if got := decodeAs[reply](t, agent.call(http.MethodGet, fmt.Sprintf("/api/v1/replies/%d", own.ID), nil)); got.Title != "Sorry again" || got.Status != "proposed" {
+			t.Fatalf("own proposal %+v", got)
+		}
+	})
+	if row() != before {
+		t.Fatal("a refused edit changed the reply")
+	}
+
+	// Saved with a warning: the absolute promise is kept with the reply and shown.
+	wantRedirect(t, e.page(supB, "POST", path, good(map[string]string{"body": "{buyer}您好，我们保证绝对补发"})),
+		fmt.Sprintf("/replies?done=reply_saved#reply-%d", r.ID))
+	got := decodeAs[reply](t, sup.call(http.MethodGet, fmt.Sprintf("/api/v1/replies/%d", r.ID), nil))
+	if got.Stage != "remedy" || got.Title != "破损补偿" || got.Body != "{buyer}您好，我们保证绝对补发" {
+		t.Fatalf("saved %+v", got)
+	}
+	page := wantHTML(t, e.page(supB, "GET", "/replies?stage=remedy&done=reply_saved", nil), http.StatusOK, "Reply saved.", "我们保证绝对补发")
+	if !regexp.MustCompile(`(?s)id="reply-` + strconv.FormatInt(r.ID, 10) + `".*?class="tone-warnings"`).MatchString(page) {
+		t.Error("the saved reply's tone warnings are not shown")
+	}
 }
