@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -453,5 +454,109 @@ func TestReplyEditForm(t *testing.T) {
 	page := wantHTML(t, e.page(supB, "GET", "/replies?stage=remedy&done=reply_saved", nil), http.StatusOK, "Reply saved.", "我们保证绝对补发")
 	if !regexp.MustCompile(`(?s)id="reply-` + strconv.FormatInt(r.ID, 10) + `".*?class="tone-warnings"`).MatchString(page) {
 		t.Error("the saved reply's tone warnings are not shown")
+	}
+}
+
+// TestReviewTiedRemedyReachesTheAuditQueue is issue 14's end to end: a
+// remedy note that ties the remedy to a review, in Chinese and in
+// English, entered through the API and through the case page, is saved
+// with its tone warning, shown in the timeline in the viewer's language,
+// and once the case closes puts it in the audit queue for
+// review_tied_remedy.
+func TestReviewTiedRemedyReachesTheAuditQueue(t *testing.T) {
+	e := newEnv(t)
+	agentUser, agentB := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	agent := e.callerFor(agentUser)
+	supUser, supB := e.signedIn(cases.RoleSupervisor, cases.LanguageEnglish)
+	sup := e.callerFor(supUser)
+	_, zhSup := e.signedIn(cases.RoleSupervisor, cases.LanguageChinese)
+
+	type entry struct{ name, platform, currency, note string }
+	zh := entry{"zh", "taobao", "CNY", "买家改好评后返现20元"}
+	en := entry{"en", "shopify", "USD", "update your review and we'll refund you"}
+	// open creates a case assigned to the agent and brings it to remedy.
+	open := func(t *testing.T, x entry, through string) cases.Case {
+		t.Helper()
+		m := newCaseBody()
+		m["platform"], m["assignee_id"], m["external_id"] = x.platform, agentUser.ID, "RT-"+x.name+"-"+through
+		// A buyer and shop per currency: the remedy guard counts a buyer's
+		// remedies in one currency without exchange rates.
+		m["buyer_handle"], m["shop"] = "buyer-"+x.name, "shop-"+x.name
+		m["order_value"] = map[string]string{"amount": "59.90", "currency": x.currency}
+		c := decodeAs[cases.Case](t, agent.call(http.MethodPost, "/api/v1/cases", m))
+		for _, mv := range []map[string]any{
+			{"to": "listen", "first_response": "您好，我们马上处理"},
+			{"to": "apologise", "account": "杯子破损", "root_cause": "logistics"},
+			{"to": "remedy", "apology": "非常抱歉"},
+		} {
+			rec := agent.call(http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/transitions", c.ID), mv, "If-Match", fmt.Sprintf(`"v%d"`, c.Version))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%v: %d %s", mv["to"], rec.Code, rec.Body)
+			}
+			c = decodeAs[cases.Case](t, rec)
+		}
+		return c
+	}
+	var ids []int64
+	for _, x := range []entry{zh, en} {
+		t.Run("API_"+x.name, func(t *testing.T) {
+			c := open(t, x, "api")
+			path := fmt.Sprintf("/api/v1/cases/%d/transitions", c.ID)
+			rec := agent.call(http.MethodPost, path, map[string]any{"to": "follow_up", "remedy": map[string]any{"type": "partial_refund",
+				"amount": "5.00", "currency": x.currency, "note": x.note}}, "If-Match", fmt.Sprintf(`"v%d"`, c.Version))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("follow_up: %d %s", rec.Code, rec.Body)
+			}
+			c = decodeAs[cases.Case](t, rec)
+			rec = agent.call(http.MethodPost, path, map[string]any{"to": "closed", "outcome": map[string]any{"buyer_satisfied": true,
+				"review": "unchanged", "note": "done"}}, "If-Match", fmt.Sprintf(`"v%d"`, c.Version))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("close: %d %s", rec.Code, rec.Body)
+			}
+			ids = append(ids, c.ID)
+		})
+		t.Run("Page_"+x.name, func(t *testing.T) {
+			c := open(t, x, "page")
+			casePath := fmt.Sprintf("/cases/%d", c.ID)
+			wantRedirect(t, e.page(agentB, "POST", casePath+"/transitions", url.Values{"version": {strconv.FormatInt(c.Version, 10)},
+				"move": {"forward"}, "to": {"follow_up"}, "remedy.type": {"partial_refund"}, "remedy.amount": {"5.00"},
+				"remedy.currency": {x.currency}, "remedy.note": {x.note}}), casePath+"?done=moved")
+			wantRedirect(t, e.page(agentB, "POST", casePath+"/transitions", url.Values{"version": {strconv.FormatInt(c.Version+1, 10)},
+				"move": {"forward"}, "to": {"closed"}, "outcome.buyer_satisfied": {"true"}, "outcome.review": {"unchanged"},
+				"outcome.note": {"done"}}), casePath+"?done=moved")
+			ids = append(ids, c.ID)
+		})
+	}
+	if len(ids) != 4 {
+		t.Fatalf("%d cases closed", len(ids))
+	}
+	queue := decodeAs[cases.Page[cases.Audit]](t, sup.call(http.MethodGet, "/api/v1/audits/queue?reason=review_tied_remedy", nil))
+	for _, id := range ids {
+		var found bool
+		for _, a := range queue.Items {
+			if a.CaseID == id {
+				found = slices.Contains(a.Reasons, cases.ReasonReviewTiedRemedy)
+			}
+		}
+		if !found {
+			t.Errorf("case %d is not in the audit queue for review_tied_remedy: %+v", id, queue.Items)
+		}
+	}
+
+	// The timeline shows the stored warnings, in the viewer's language.
+	for i, x := range []entry{zh, en} {
+		id := ids[2*i+1] // entered through the page
+		en := wantHTML(t, e.page(supB, "GET", fmt.Sprintf("/cases/%d", id), nil), http.StatusOK,
+			`data-category="review_tied_remedy"`, "Remedy tied to a review", "Remedy offer as sent to the buyer: “")
+		zhPage := wantHTML(t, e.page(zhSup, "GET", fmt.Sprintf("/cases/%d", id), nil), http.StatusOK, "补偿与评价挂钩", "发给买家的补救说明")
+		for _, p := range []string{en, zhPage} {
+			m := regexp.MustCompile(`(?s)<ul class="tone-warnings ev-tone".*?</ul>`).FindString(p)
+			if m == "" || !strings.Contains(m, "<mark>") {
+				t.Fatalf("%s: no stored tone warning in the timeline", x.name)
+			}
+		}
+		if !strings.Contains(en, "Try:") || !strings.Contains(zhPage, "建议") {
+			t.Errorf("%s: the warning's suggestion is not shown", x.name)
+		}
 	}
 }

@@ -194,7 +194,11 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	if cv.Verdicts, err = h.verdicts(c, v, cs, dir, cv.forms); err != nil {
 		return err
 	}
-	cv.Timeline = h.timeline(v, events, dir)
+	rules, err := h.toneRuleTexts(ctx, events)
+	if err != nil {
+		return err
+	}
+	cv.Timeline = h.timeline(v, events, dir, rules)
 	if cv.Flags, err = h.store.Desk().Flags(ctx, id); err != nil {
 		return err
 	}
