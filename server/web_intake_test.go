@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -558,5 +559,103 @@ func TestReviewTiedRemedyReachesTheAuditQueue(t *testing.T) {
 		if !strings.Contains(en, "Try:") || !strings.Contains(zhPage, "建议") {
 			t.Errorf("%s: the warning's suggestion is not shown", x.name)
 		}
+	}
+}
+
+// generatedExport is an export in Redress's own columns with n lines.
+func generatedExport(n int, prefix string) []byte {
+	var b strings.Builder
+	b.WriteString("platform,external_id,shop,kind,summary\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "taobao,%s-%d,杯具旗舰店,damaged,杯子破损 %d\n", prefix, i, i)
+	}
+	return []byte(b.String())
+}
+
+// TestImportStreamsProgress: the import page's script asks for progress
+// (Accept: application/x-ndjson) and gets a line per hundredth of the
+// rows, counting up to the last, then the page the form answers; the form
+// without the script gets the page alone.
+func TestImportStreamsProgress(t *testing.T) {
+	e := newEnv(t)
+	_, b := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	body, ct := multipartForm(t, [][2]string{{"csrf_token", b.csrf}, {"charset", "utf-8"}, {"file", "export.csv"}}, generatedExport(500, "P"))
+	rec := e.do("POST", "/import", body, "Cookie", "redress_session="+b.cookie, "Content-Type", ct, "Accept", "application/x-ndjson")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/x-ndjson") {
+		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSuffix(rec.Body.String(), "\n"), "\n")
+	last := 0
+	for i, l := range lines[:len(lines)-1] {
+		var p struct{ Done, Total int }
+		if err := json.Unmarshal([]byte(l), &p); err != nil || p.Total != 500 || p.Done <= last {
+			t.Fatalf("line %d: %q (after %d done)", i, l, last)
+		}
+		last = p.Done
+	}
+	if last != 500 || len(lines) < 50 || len(lines) > 110 {
+		t.Fatalf("%d progress lines ending at %d of 500", len(lines)-1, last)
+	}
+	var end struct {
+		Status int
+		HTML   string
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &end); err != nil || end.Status != 200 ||
+		!strings.Contains(end.HTML, `id="import-report"`) || !strings.Contains(end.HTML, "500 created") {
+		t.Fatalf("last line: status %d, %v: %.300s", end.Status, err, end.HTML)
+	}
+	// A refusal ends the stream with the page that shows it.
+	body, ct = multipartForm(t, [][2]string{{"csrf_token", b.csrf}, {"charset", "utf-8"}, {"file", "x.csv"}}, []byte("a,b\n1,2\n"))
+	rec = e.do("POST", "/import", body, "Cookie", "redress_session="+b.cookie, "Content-Type", ct, "Accept", "application/x-ndjson")
+	if err := json.Unmarshal(rec.Body.Bytes(), &end); err != nil || end.Status != 422 || !strings.Contains(end.HTML, `id="mapping-step"`) {
+		t.Fatalf("refusal: %v %d %.300s", err, end.Status, rec.Body)
+	}
+	wantHTML(t, e.page(b, "GET", "/import", nil), http.StatusOK, `id="import-progress"`, `data-lines="{done} of {total} lines imported"`)
+	// Without the script: the page, as ever.
+	body, ct = multipartForm(t, [][2]string{{"csrf_token", b.csrf}, {"charset", "utf-8"}, {"file", "export.csv"}}, generatedExport(3, "Q"))
+	wantHTML(t, e.do("POST", "/import", body, "Cookie", "redress_session="+b.cookie, "Content-Type", ct), http.StatusOK, "3 created")
+}
+
+// TestImportMapsAFileLargerThanThePageSendsBack: a file whose header no
+// profile knows, larger than the mapping step sends back through the page
+// (4 MiB), is mapped from its first rows all the same; the step asks for
+// the file again with the choices, and the import reads it with them.
+func TestImportMapsAFileLargerThanThePageSendsBack(t *testing.T) {
+	e := newEnv(t)
+	_, b := e.signedIn(cases.RoleAgent, cases.LanguageEnglish)
+	var sb strings.Builder
+	sb.WriteString("单号,店铺,问题描述,备注\n")
+	pad := strings.Repeat("长", 15000) // 45 KB a line, in a column nothing reads
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&sb, "L%d,杯具旗舰店,杯子破损,%s\n", i, pad)
+	}
+	file := []byte(sb.String())
+	if len(file) <= 4<<20 {
+		t.Fatalf("the file is only %d bytes", len(file))
+	}
+	send := func(fields [][2]string) *httptest.ResponseRecorder {
+		body, ct := multipartForm(t, fields, file)
+		return e.do("POST", "/import", body, "Cookie", "redress_session="+b.cookie, "Content-Type", ct)
+	}
+	page := wantHTML(t, send([][2]string{{"csrf_token", b.csrf}, {"charset", "utf-8"}, {"file", "big.csv"}}), http.StatusUnprocessableEntity,
+		`id="mapping-preview"`, "杯子破损", `name="resend"`, `id="mapping-file"`, "Choose the same file again")
+	if strings.Contains(page, `name="content"`) {
+		t.Fatal("the step sends a 4 MiB file back through the page")
+	}
+	var n int
+	count := func() int {
+		if err := e.db.Get(&n, `SELECT count(*) FROM cases`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if count() != 0 {
+		t.Fatal("the mapping step imported")
+	}
+	wantHTML(t, send([][2]string{{"csrf_token", b.csrf}, {"step", "1"}, {"col.external_id", "单号"}, {"col.shop", "店铺"},
+		{"col.summary", "问题描述"}, {"fixed.platform", "jd"}, {"fixed.kind", "damaged"}, {"resend", "1"}, {"charset", "utf-8"},
+		{"file", "big.csv"}}), http.StatusOK, "100 created")
+	if count() != 100 {
+		t.Fatalf("%d cases", n)
 	}
 }

@@ -296,22 +296,36 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // render writes a page with the security headers every page carries.
 func (w *UI) render(c echo.Context, status int, page string, v *view) error {
+	b, err := w.renderBytes(page, v)
+	if err != nil {
+		return err
+	}
+	w.pageHeaders(c)
+	return c.HTMLBlob(status, b)
+}
+
+// renderBytes renders a page into memory.
+func (w *UI) renderBytes(page string, v *view) ([]byte, error) {
 	t, ok := w.pages[v.Lang][page]
 	if !ok {
-		return cases.Internalf(nil, "no page %q", page)
+		return nil, cases.Internalf(nil, "no page %q", page)
 	}
 	v.Page = page
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return cases.Internalf(err, "render %s", page)
+		return nil, cases.Internalf(err, "render %s", page)
 	}
+	return buf.Bytes(), nil
+}
+
+// pageHeaders sets the security headers every page carries.
+func (w *UI) pageHeaders(c echo.Context) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
 	h.Set(echo.HeaderXFrameOptions, "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set(echo.HeaderCacheControl, "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // redirect answers a form post with 303 See Other, so that reloading the
