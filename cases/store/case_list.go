@@ -119,9 +119,10 @@ func (s *Store) listStatement(ctx context.Context, f cases.Filter, asIdentifier 
 // whether its buyer has another case on the same platform flagged as
 // suspected abuse (buyer_flagged_abuse): a known extortionist does not
 // look new in a queue. The EXISTS runs once per row of the page (at most
-// limit+1 rows, each an index probe of cases_buyer_idx), after the inner
-// statement picked them, so it changes nothing of how the page is found;
-// the outer ORDER BY sorts those few rows again in the list's order.
+// limit+1 rows, each a probe of cases_abuse_buyer_idx, which holds only
+// the flagged cases), after the inner statement picked them, so it changes
+// nothing of how the page is found; the outer ORDER BY keeps the list's
+// order (the planner sees the rows come sorted and adds no sort).
 func flagBuyers(q, order string) string {
 	return `SELECT l.*, (l.buyer_handle <> '' AND EXISTS (SELECT 1 FROM cases o
 		WHERE o.platform = l.platform AND o.buyer_handle = l.buyer_handle AND o.buyer_handle <> ''
