@@ -531,7 +531,7 @@ func TestBrowserEveryPageInBothLanguages(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"queue", "/"}, {"unassigned", "/?scope=unassigned"}, {"all-cases", "/cases"}, {"new-case", "/cases/new"},
 		{"case", "/cases/1"}, {"notifications", "/notifications"}, {"import", "/import"}, {"users", "/users"},
-		{"replies", "/replies"},
+		{"replies", "/replies"}, {"platform-rules", "/platform-rules"}, {"tone-rules", "/tone-rules"},
 		{"not-found", "/cases/999999"},
 		// The language switch below is clicked on the last page: not the
 		// 404 page, where Chromium never reports the load that follows.

@@ -104,6 +104,11 @@ func TestReturnReceivedForm(t *testing.T) {
 			t.Error("the refusal is not next to received_at")
 		}
 	})
+	t.Run("CloseWaitsOnTheReturn", func(t *testing.T) {
+		wantHTML(t, e.page(agentB, "POST", casePath+"/transitions", url.Values{"version": {version}, "move": {"forward"}, "to": {"closed"},
+			"outcome.buyer_satisfied": {"true"}, "outcome.review": {"unchanged"}, "outcome.note": {"退款完成"}}),
+			http.StatusUnprocessableEntity, "must be recorded received first")
+	})
 	if after := e.events(c.ID); after != before {
 		t.Fatalf("refused forms wrote %d events", after-before)
 	}
