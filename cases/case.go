@@ -199,6 +199,9 @@ type Case struct {
 	Overdue        bool   `json:"overdue"`
 	// Return is the returned parcel of a return_refund remedy.
 	Return *Return `json:"return,omitempty"`
+	// BuyerFlaggedAbuse says, in lists, whether the buyer has another case
+	// on the platform flagged as suspected abuse (nil when not read).
+	BuyerFlaggedAbuse *bool `json:"buyer_flagged_abuse,omitempty"`
 	// BuyerHistory is the buyer's other cases on the platform, when read
 	// with the case.
 	BuyerHistory *BuyerHistory `json:"buyer_history,omitempty"`

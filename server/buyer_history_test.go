@@ -44,6 +44,29 @@ func TestBuyerHistory(t *testing.T) {
 	if n := strings.Count(queue, `class="known-abuse"`); n != 1 {
 		t.Fatalf("%d queue rows marked; want only the taobao case whose buyer has a flagged case (the flagged case itself has no other)", n)
 	}
+	t.Run("ListItemsCarryTheMarker", func(t *testing.T) {
+		// The list query itself says it (one EXISTS per row of the page),
+		// in a plain list, a words search and an identifier search alike.
+		for _, q := range []string{"/api/v1/cases?limit=50", "/api/v1/cases?q=extortion_king", "/api/v1/cases?q=H-3"} {
+			page := decodeAs[struct {
+				Items []map[string]any `json:"items"`
+			}](t, api.call(http.MethodGet, q, nil))
+			seen := 0
+			for _, it := range page.Items {
+				want := it["external_id"] == "H-3"
+				if got, ok := it["buyer_flagged_abuse"].(bool); !ok || got != want {
+					t.Errorf("%s: case %v buyer_flagged_abuse = %v, want %v", q, it["external_id"], it["buyer_flagged_abuse"], want)
+				}
+				seen++
+			}
+			if seen == 0 {
+				t.Errorf("%s listed nothing", q)
+			}
+		}
+		if got.BuyerFlaggedAbuse == nil || !*got.BuyerFlaggedAbuse {
+			t.Error("the case read alone does not carry the marker")
+		}
+	})
 	t.Run("NoHandleNoHistory", func(t *testing.T) {
 		m := newCaseBody()
 		m["external_id"], m["buyer_handle"] = "H-4", ""

@@ -153,6 +153,7 @@ func (s *Server) routes() []route {
 		{http.MethodDelete, "/api/v1/tone/rules/:id", admin, a.Tone.DeleteRule, false},
 		{http.MethodGet, "/replies", signedIn, w.Replies.Page, false},
 		{http.MethodPost, "/replies", signedIn, w.Replies.Create, false},
+		{http.MethodPost, "/replies/:id", signedIn, w.Replies.Update, false},
 		{http.MethodPost, "/replies/:id/approval", supervisor, w.Replies.Approve, false},
 		{http.MethodPost, "/replies/:id/delete", signedIn, w.Replies.Delete, false},
 
@@ -172,6 +173,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/cases/:id/assignment", signedIn, w.CasePages.Assign, false},
 		{http.MethodPost, "/cases/:id/comments", signedIn, w.CasePages.Comment, false},
 		{http.MethodPost, "/cases/:id/remedy", signedIn, w.CasePages.Remedy, false},
+		{http.MethodPost, "/cases/:id/return-received", signedIn, w.CasePages.ReturnReceived, false},
 		{http.MethodPost, "/cases/:id/evidence", signedIn, w.CasePages.AddEvidence, streamed},
 		{http.MethodPost, "/evidence/:id/void", supervisor, w.CasePages.Void, false},
 
@@ -198,6 +200,13 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/users", admin, w.Users.Create, false},
 		{http.MethodPost, "/users/:id/deactivate", admin, w.Users.Deactivate, false},
 		{http.MethodPost, "/users/:id/reactivate", admin, w.Users.Reactivate, false},
+		// Rules kept as data (admins): the platforms' deadlines, tone rules.
+		{http.MethodGet, "/platform-rules", admin, w.Rules.PlatformRules, false},
+		{http.MethodPost, "/platform-rules", admin, w.Rules.SavePlatformRule, false},
+		{http.MethodGet, "/tone-rules", admin, w.Rules.ToneRules, false},
+		{http.MethodPost, "/tone-rules", admin, w.Rules.CreateToneRule, false},
+		{http.MethodPost, "/tone-rules/:id", admin, w.Rules.UpdateToneRule, false},
+		{http.MethodPost, "/tone-rules/:id/delete", admin, w.Rules.DeleteToneRule, false},
 	}
 }
 

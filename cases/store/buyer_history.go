@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lib/pq"
-
 	"redress/cases"
 )
 
@@ -72,31 +70,4 @@ func (s *Store) BuyerHistory(ctx context.Context, c cases.Case) (*cases.BuyerHis
 			SuspectedAbuse: e.SuspectedAbuse, CreatedAt: e.CreatedAt})
 	}
 	return h, nil
-}
-
-// AbuseFlaggedBuyers returns which of the given cases belong to a buyer
-// with another case on the same platform flagged as suspected abuse: the
-// queue marks them, so that a known extortionist does not look new.
-func (s *Store) AbuseFlaggedBuyers(ctx context.Context, cs []cases.Case) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	var ids []int64
-	for _, c := range cs {
-		if c.BuyerHandle != "" {
-			ids = append(ids, c.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var flagged []int64
-	err := s.db.SelectContext(ctx, &flagged, `SELECT c.id FROM cases c WHERE c.id = ANY($1) AND EXISTS (
-		SELECT 1 FROM cases o WHERE o.platform = c.platform AND o.buyer_handle = c.buyer_handle AND o.id <> c.id
-		AND (o.suspected_abuse OR o.root_cause = 'suspected_abuse'))`, pq.Array(ids))
-	if err != nil {
-		return nil, formatError(err, "buyer history")
-	}
-	for _, id := range flagged {
-		out[id] = true
-	}
-	return out, nil
 }

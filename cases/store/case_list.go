@@ -93,7 +93,7 @@ func (s *Store) listStatement(ctx context.Context, f cases.Filter, asIdentifier 
 		// fetches those few cases by primary key, whatever the planner
 		// would have guessed of the identifier's frequency.
 		b.where = append(b.where, "c.id = ANY(ARRAY("+id.idsQuery(b.arg)+"))")
-		return listQuery(b.where, b.order, b.arg(f.Limit+1), false, ""), b.args, nil
+		return flagBuyers(listQuery(b.where, b.order, b.arg(f.Limit+1), false, ""), b.order), b.args, nil
 	}
 	// Lists of every state in due order (searches, mostly) read open and
 	// closed cases apart; see listQuery.
@@ -108,11 +108,26 @@ func (s *Store) listStatement(ctx context.Context, f cases.Filter, asIdentifier 
 		// case (30 s at a million); the count finds that out at once.
 		if !filtered && s.commonQuery(ctx, tsq, s.common) {
 			b.where = append(b.where, "ts_match_vq(c.search, to_tsquery('simple', "+b.arg(tsq)+"))")
-			return listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.args, nil
+			return flagBuyers(listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.order), b.args, nil
 		}
-		return searchQuery(b, tsq, s.fewMax, f.Limit+1, split), b.args, nil
+		return flagBuyers(searchQuery(b, tsq, s.fewMax, f.Limit+1, split), b.order), b.args, nil
 	}
-	return listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.args, nil
+	return flagBuyers(listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.order), b.args, nil
+}
+
+// flagBuyers wraps a list statement so that each case of the page says
+// whether its buyer has another case on the same platform flagged as
+// suspected abuse (buyer_flagged_abuse): a known extortionist does not
+// look new in a queue. The EXISTS runs once per row of the page (at most
+// limit+1 rows, each a probe of cases_abuse_buyer_idx, which holds only
+// the flagged cases), after the inner statement picked them, so it changes
+// nothing of how the page is found; the outer ORDER BY keeps the list's
+// order (the planner sees the rows come sorted and adds no sort).
+func flagBuyers(q, order string) string {
+	return `SELECT l.*, (l.buyer_handle <> '' AND EXISTS (SELECT 1 FROM cases o
+		WHERE o.platform = l.platform AND o.buyer_handle = l.buyer_handle AND o.buyer_handle <> ''
+		AND o.id <> l.id AND (o.suspected_abuse OR o.root_cause = 'suspected_abuse'))) AS buyer_flagged_abuse
+		FROM (` + q + `) l ORDER BY ` + strings.ReplaceAll(order, "c.", "")
 }
 
 // listSQL is a list's conditions (filters and cursor, not the search) and
@@ -224,13 +239,15 @@ func (s *Store) listPage(ctx context.Context, f cases.Filter, q string, args []a
 			break
 		}
 		var r caseRow
-		if err := rows.Scan(r.dest()...); err != nil {
+		var flagged bool
+		if err := rows.Scan(append(r.dest(), &flagged)...); err != nil {
 			return cases.Page[cases.Case]{}, formatError(err, "cases")
 		}
 		c, err := r.toCase()
 		if err != nil {
 			return cases.Page[cases.Case]{}, cases.Internalf(err, "read case")
 		}
+		c.BuyerFlaggedAbuse = &flagged
 		page.Items = append(page.Items, c)
 	}
 	if err := rows.Err(); err != nil {

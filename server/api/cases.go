@@ -45,6 +45,8 @@ func (h *Cases) Get(c echo.Context) error {
 	if cs.BuyerHistory, err = h.store.BuyerHistory(c.Request().Context(), cs); err != nil {
 		return err
 	}
+	flagged := cs.BuyerHistory != nil && cs.BuyerHistory.AbuseFlagged > 0
+	cs.BuyerFlaggedAbuse = &flagged
 	return caseResponse(c, http.StatusOK, cs)
 }
 

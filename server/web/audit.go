@@ -104,7 +104,11 @@ func (h *CasePages) auditPage(c echo.Context, status int, id int64, posted *form
 	for _, e := range evs {
 		av.Evidence = append(av.Evidence, h.evidenceView(v, e, dir, nil))
 	}
-	av.Timeline = h.timeline(v, events, dir)
+	rules, err := h.toneRuleTexts(ctx, events)
+	if err != nil {
+		return err
+	}
+	av.Timeline = h.timeline(v, events, dir, rules)
 	for _, it := range items {
 		av.Items = append(av.Items, scoreItem{Key: it.Key, Label: h.itemLabel(v, items, it.Key), Weight: it.Weight,
 			Critical: it.Critical, Value: posted.Get("score." + it.Key), Err: posted.Err("scores." + it.Key)})

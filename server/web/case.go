@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,10 @@ type caseView struct {
 	Remedies    []remedyRow   // every remedy the case was offered
 	Spent       []cases.Money // what the applied ones cost
 	Verdicts    []verdictView
-	forms       map[string]*formState
+	// Return is the return-received form, while a return_refund remedy
+	// waits on the returned goods.
+	Return []fieldView
+	forms  map[string]*formState
 }
 
 // remedyRow is one remedy of a case's history.
@@ -179,6 +183,10 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	if f := cv.forms["chat"]; f != nil && strings.TrimSpace(f.Get("text")) != "" {
 		cv.Chat = h.chatPreview(v, f.Values)
 	}
+	if r := cs.Remedy; cv.CanAct && r != nil && r.Type == "return_refund" &&
+		(cs.State == cases.StateRemedy || cs.State == cases.StateFollowUp) && (cs.Return == nil || cs.Return.ReceivedAt == nil) {
+		cv.Return = h.returnInputs(v, cs, cv.Form("return"))
+	}
 	for _, r := range hist.Items {
 		cv.Remedies = append(cv.Remedies, remedyRow{RemedyRecord: r, ProposedByName: dir.name(r.ProposedBy), DecidedByName: dir.name(r.DecidedBy)})
 	}
@@ -186,10 +194,39 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 	if cv.Verdicts, err = h.verdicts(c, v, cs, dir, cv.forms); err != nil {
 		return err
 	}
-	cv.Timeline = h.timeline(v, events, dir)
+	rules, err := h.toneRuleTexts(ctx, events)
+	if err != nil {
+		return err
+	}
+	cv.Timeline = h.timeline(v, events, dir, rules)
 	if cv.Flags, err = h.store.Desk().Flags(ctx, id); err != nil {
 		return err
 	}
 	v.D = cv
 	return h.render(c, status, "case", v)
+}
+
+// returnInputs is the return-received form: the parcel's courier and
+// waybill (as the remedy gave them, when it did) and the day it arrived
+// (today unless the agent says otherwise).
+func (h *CasePages) returnInputs(v *view, cs cases.Case, f *formState) []fieldView {
+	values := f.Values
+	if values == nil {
+		values = url.Values{"received_at": {v.Now.In(v.Loc).Format("2006-01-02")}}
+		if r := cs.Return; r != nil {
+			values.Set("courier", r.Courier)
+			values.Set("waybill", r.Waybill)
+		}
+	}
+	labels := map[string]string{"courier": "return.courier", "waybill": "return.waybill", "received_at": "return.received_at"}
+	var out []fieldView
+	for _, name := range returnFields() {
+		fv := fieldView{Name: name, ID: "return-" + name, Type: "text", Label: h.t(v, labels[name]),
+			Value: values.Get(name), Err: f.Err(name), Required: true}
+		if name == "received_at" {
+			fv.Type = "date"
+		}
+		out = append(out, fv)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -214,4 +215,50 @@ func (h *CasePages) refuse(c echo.Context, id int64, name string, values url.Val
 		status = http.StatusUnprocessableEntity
 	}
 	return h.page(c, status, id, f)
+}
+
+// ReturnReceived handles POST /cases/{id}/return-received: the goods a
+// return_refund remedy sends back arrived, with their courier, waybill and
+// the day they arrived (in the agent's time zone), as the API's
+// POST /api/v1/cases/{id}/return-received records it.
+func (h *CasePages) ReturnReceived(c echo.Context) error {
+	id, values, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(values)
+	in := workflows.ReturnInput{Courier: values.Get("courier"), Waybill: values.Get("waybill")}
+	if err == nil {
+		u := auth.CurrentUser(c)
+		in.ReceivedAt, err = formDay(values, "received_at", h.location(u.TimeZone, h.cfg.Location), time.Now())
+	}
+	if err == nil {
+		_, err = h.ops.ReturnReceived(c.Request().Context(), id, version, in)
+	}
+	if err != nil {
+		return h.refuse(c, id, "return", values, returnFields(), err)
+	}
+	return redirect(c, caseURL(id, "return_received"))
+}
+
+// returnFields are the return-received form's inputs.
+func returnFields() []string { return []string{"courier", "waybill", "received_at"} }
+
+// formDay reads a date input (2006-01-02) as a time in loc: that day at
+// noon, or now when the day is today and noon is still to come; empty is
+// nil, for the action to say what it needs.
+func formDay(values url.Values, name string, loc *time.Location, now time.Time) (*time.Time, error) {
+	s := strings.TrimSpace(values.Get(name))
+	if s == "" {
+		return nil, nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", s, loc)
+	if err != nil {
+		return nil, &cases.Error{Code: cases.Malformed, Field: name, Message: name + " must be a date such as 2026-11-20, not " + strconv.Quote(s)}
+	}
+	at := d.Add(12 * time.Hour)
+	if y, m, dd := now.In(loc).Date(); d.Equal(time.Date(y, m, dd, 0, 0, 0, 0, loc)) && at.After(now) {
+		at = now
+	}
+	return &at, nil
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"redress/cases"
+	"redress/workflows"
+	"redress/workflows/tone"
 )
 
 // eventView is one entry of a case's timeline.
@@ -20,7 +24,28 @@ type eventView struct {
 	At      time.Time
 	Body    string // a comment's text
 	Details []detail
+	// Tone is what the tone check found in the texts the event recorded
+	// (payload "tone_warnings").
+	Tone []toneNote
 }
+
+// toneNote is one stored tone warning, in the viewer's language: the
+// field whose text it is about, the rule's category and severity, the
+// words that matched, what is wrong and what to write instead.
+type toneNote struct {
+	Key        string // the category as the rule names it
+	Field      string
+	Category   string
+	Severity   string
+	Match      string
+	Message    string
+	Suggestion string
+}
+
+// toneRuleTexts are the kept tone rules by id, for their message and
+// suggestion in the viewer's language (a warning stores them in the
+// text's).
+type toneRuleTexts map[string]tone.Rule
 
 // detail is one labelled value of an event.
 type detail struct {
@@ -29,7 +54,7 @@ type detail struct {
 
 // timeline renders a case's ledger, oldest first, with names for actors
 // and translated labels for what the events recorded.
-func (h *CasePages) timeline(v *view, events []cases.Event, dir directory) []eventView {
+func (h *CasePages) timeline(v *view, events []cases.Event, dir directory, rules toneRuleTexts) []eventView {
 	out := make([]eventView, 0, len(events))
 	for _, e := range events {
 		ev := eventView{Seq: e.Seq, Kind: e.Kind, At: e.At, Title: h.t(v, "event."+string(e.Kind))}
@@ -41,6 +66,7 @@ func (h *CasePages) timeline(v *view, events []cases.Event, dir directory) []eve
 		var p map[string]any
 		_ = json.Unmarshal(e.Payload, &p) // the ledger holds JSON objects only
 		h.describe(v, &ev, p, dir)
+		ev.Tone = h.toneNotes(v, p["tone_warnings"], rules)
 		out = append(out, ev)
 	}
 	return out
@@ -154,6 +180,65 @@ func (h *CasePages) describe(v *view, ev *eventView, p map[string]any, dir direc
 			add(label, fmt.Sprintf("%s → %s", plain(ch["old"]), plain(ch["new"])))
 		}
 	}
+}
+
+// toneNotes reads a payload's stored tone warnings.
+func (h *CasePages) toneNotes(v *view, raw any, rules toneRuleTexts) []toneNote {
+	if raw == nil {
+		return nil
+	}
+	b, _ := json.Marshal(raw)
+	var found []workflows.ToneFinding
+	if json.Unmarshal(b, &found) != nil {
+		return nil
+	}
+	var out []toneNote
+	for _, f := range found {
+		n := toneNote{Key: f.Category, Field: f.Field, Category: f.Category, Severity: f.Severity, Match: f.Match,
+			Message: f.Message, Suggestion: f.Suggestion}
+		if slices.Contains(stageFields(), f.Field) {
+			n.Field = h.t(v, "stage."+f.Field)
+		} else if f.Field == "body" {
+			n.Field = h.t(v, "comment.label")
+		}
+		if key := "tone.category." + f.Category; h.tr.Has(key) {
+			n.Category = h.t(v, key)
+		}
+		if r, ok := rules[f.Rule]; ok {
+			if m := r.Message[string(v.Lang)]; m != "" {
+				n.Message = m
+			}
+			if s := r.Suggestion[string(v.Lang)]; s != "" {
+				n.Suggestion = s
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// toneRuleTexts returns the kept tone rules by id, read only when some
+// event carries tone warnings.
+func (h *CasePages) toneRuleTexts(ctx context.Context, events []cases.Event) (toneRuleTexts, error) {
+	need := false
+	for _, e := range events {
+		need = need || bytes.Contains(e.Payload, []byte(`"tone_warnings"`))
+	}
+	if !need {
+		return nil, nil
+	}
+	recs, err := h.tone.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := toneRuleTexts{}
+	for _, rec := range recs {
+		var r tone.Rule
+		if json.Unmarshal(rec.Rule, &r) == nil {
+			out[rec.ID] = r
+		}
+	}
+	return out, nil
 }
 
 // stageValue renders a stage-data value: enums translated, remedies and

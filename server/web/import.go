@@ -40,7 +40,10 @@ type mappingStep struct {
 	Fields  []fieldChoice
 	Fixed   []fieldChoice
 	Content string
-	SaveAs  string
+	// Resend asks for the file again with the choices: it is larger than
+	// the page sends back (maxMappingContent).
+	Resend bool
+	SaveAs string
 }
 
 // fieldChoice is one field of the mapping step and its options.
@@ -51,7 +54,8 @@ type fieldChoice struct {
 }
 
 // maxMappingContent bounds the text the mapping step sends back through
-// the page; a larger file is chosen again after the mapping is saved.
+// the page; a larger file is mapped from its first rows all the same and
+// sent again with the choices.
 const maxMappingContent = 4 << 20
 
 // Page handles GET /import.
@@ -87,10 +91,11 @@ func (h *Import) Upload(c echo.Context) error {
 	}
 	var body []byte
 	var chosen *intake.Mapping
+	prog := newImportProgress(c)
 	rep, values, err := upload.CSV(c, h.cfg.UploadTimeout, func(r io.Reader, values url.Values) (cases.ImportReport, error) {
 		iv.Mapping = values.Get("mapping")
 		charset := values.Get("charset")
-		if values.Has("step") {
+		if values.Has("step") && !values.Has("resend") {
 			charset = "" // the text came back from the page, as UTF-8
 		}
 		var err error
@@ -98,6 +103,9 @@ func (h *Import) Upload(c echo.Context) error {
 			return cases.ImportReport{}, err
 		}
 		opts := actions.ImportOptions{MappingName: iv.Mapping, Location: h.cfg.Location, Stop: h.draining}
+		if prog != nil {
+			opts.Progress = prog.progress
+		}
 		if values.Has("step") {
 			chosen = mappingFromForm(values)
 			opts.Mapping, opts.SaveAs = chosen, strings.TrimSpace(values.Get("save_as"))
@@ -109,19 +117,43 @@ func (h *Import) Upload(c echo.Context) error {
 		switch cases.ErrorCode(err) {
 		case cases.Invalid, cases.Malformed, cases.TooLarge, cases.Unsupported:
 		default:
+			if prog != nil && prog.started {
+				// The page's script reads the rest of the stream: tell it
+				// there, as the error handler cannot write a page now.
+				de := problem.From(err)
+				if de.Code == cases.Internal {
+					h.log.Error("import", "err", err)
+				}
+				prog.line(map[string]any{"status": problem.Status(de), "error": h.errorMessage(v, de) + " " + de.Message})
+				return nil
+			}
 			return err
 		}
 		de := problem.From(err)
 		iv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
-		if body != nil && len(body) <= maxMappingContent && (de.Field == "columns" || de.Field == "mapping" || de.Field == "save_as" || de.Field == "mapping_name") {
+		if body != nil && (de.Field == "columns" || de.Field == "mapping" || de.Field == "save_as" || de.Field == "mapping_name") {
 			if iv.Step, err = h.mappingStep(body, chosen, values); err != nil {
 				return err
 			}
 		}
-		return h.render(c, problem.Status(de), "import", v)
+		return h.answerImport(c, problem.Status(de), v, prog)
 	}
 	iv.Report = &rep
-	return h.render(c, http.StatusOK, "import", v)
+	return h.answerImport(c, http.StatusOK, v, prog)
+}
+
+// answerImport answers the import form with the page, or ends the
+// progress stream with it.
+func (h *Import) answerImport(c echo.Context, status int, v *view, prog *importProgress) error {
+	if prog == nil {
+		return h.render(c, status, "import", v)
+	}
+	b, err := h.renderBytes("import", v)
+	if err != nil {
+		return err
+	}
+	prog.page(status, b)
+	return nil
 }
 
 // mappingStep builds the mapping step for body: the choices posted, else
@@ -134,7 +166,15 @@ func (h *Import) mappingStep(body []byte, chosen *intake.Mapping, values url.Val
 	if chosen == nil {
 		p.Mapping = intake.Suggest(p.Header)
 	}
-	st := &mappingStep{Header: p.Header, Rows: p.Rows, Content: string(body), SaveAs: values.Get("save_as")}
+	st := &mappingStep{Header: p.Header, Rows: p.Rows, SaveAs: values.Get("save_as")}
+	if len(body) <= maxMappingContent {
+		st.Content = string(body)
+	} else {
+		// Too large to send back through the page: the preview is of the
+		// first rows (all it reads), and the file is chosen again with the
+		// choices (the page's script sends it by itself).
+		st.Resend = true
+	}
 	for _, f := range intake.Fields() {
 		col := p.Mapping.Columns[f]
 		fc := fieldChoice{Field: string(f), Suggested: col != "" && chosen == nil}

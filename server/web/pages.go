@@ -31,20 +31,22 @@ import (
 // shared layout and partials. A page whose file is missing or does not
 // parse stops the server at start.
 var pageFiles = map[string][]string{
-	"login":         {"login.html"},
-	"queue":         {"queue.html"},
-	"case":          {"case.html", "case_evidence.html", "case_timeline.html"},
-	"new_case":      {"new_case.html"},
-	"notifications": {"notifications.html"},
-	"import":        {"import.html"},
-	"users":         {"users.html"},
-	"handover":      {"handover.html"},
-	"handovers":     {"handovers.html"},
-	"replies":       {"replies.html"},
-	"desk":          {"desk.html"},
-	"audit":         {"audit.html"},
-	"policy":        {"policy.html"},
-	"error":         {"error.html"},
+	"login":          {"login.html"},
+	"queue":          {"queue.html"},
+	"case":           {"case.html", "case_evidence.html", "case_timeline.html"},
+	"new_case":       {"new_case.html"},
+	"notifications":  {"notifications.html"},
+	"import":         {"import.html"},
+	"users":          {"users.html"},
+	"handover":       {"handover.html"},
+	"handovers":      {"handovers.html"},
+	"replies":        {"replies.html"},
+	"desk":           {"desk.html"},
+	"audit":          {"audit.html"},
+	"policy":         {"policy.html"},
+	"platform_rules": {"platform_rules.html"},
+	"tone_rules":     {"tone_rules.html"},
+	"error":          {"error.html"},
 }
 
 // sharedFiles are parsed into every page.
@@ -104,6 +106,7 @@ type Web struct {
 	HandoverPages *HandoverPages
 	Replies       *Replies
 	Desk          *Desk
+	Rules         *Rules
 }
 
 // HandoverPages handles the end-of-shift page and the handovers inbox.
@@ -133,6 +136,10 @@ type Desk struct{ *UI }
 // Users handles the admins' users page.
 type Users struct{ *UI }
 
+// Rules handles the admins' pages of rules kept as data: the platforms'
+// default deadlines and the tone rules.
+type Rules struct{ *UI }
+
 // Replies handles the reply library's page.
 type Replies struct{ *UI }
 
@@ -147,7 +154,7 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone, ui.draining = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone, d.Draining
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
 		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},
-		Replies: &Replies{ui}, Desk: &Desk{ui}}, nil
+		Replies: &Replies{ui}, Desk: &Desk{ui}, Rules: &Rules{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first
@@ -289,22 +296,36 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // render writes a page with the security headers every page carries.
 func (w *UI) render(c echo.Context, status int, page string, v *view) error {
+	b, err := w.renderBytes(page, v)
+	if err != nil {
+		return err
+	}
+	w.pageHeaders(c)
+	return c.HTMLBlob(status, b)
+}
+
+// renderBytes renders a page into memory.
+func (w *UI) renderBytes(page string, v *view) ([]byte, error) {
 	t, ok := w.pages[v.Lang][page]
 	if !ok {
-		return cases.Internalf(nil, "no page %q", page)
+		return nil, cases.Internalf(nil, "no page %q", page)
 	}
 	v.Page = page
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return cases.Internalf(err, "render %s", page)
+		return nil, cases.Internalf(err, "render %s", page)
 	}
+	return buf.Bytes(), nil
+}
+
+// pageHeaders sets the security headers every page carries.
+func (w *UI) pageHeaders(c echo.Context) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
 	h.Set(echo.HeaderXFrameOptions, "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set(echo.HeaderCacheControl, "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // redirect answers a form post with 303 See Other, so that reloading the

@@ -119,12 +119,8 @@ func (h *Queue) list(c echo.Context, scope string) error {
 		qv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
 		return h.render(c, problem.Status(de), "queue", v)
 	}
-	flagged, err := h.store.AbuseFlaggedBuyers(c.Request().Context(), page.Items)
-	if err != nil {
-		return err
-	}
 	for _, cs := range page.Items {
-		row := queueRow{Case: cs.Masked(), KnownAbuse: flagged[cs.ID]}
+		row := queueRow{Case: cs.Masked(), KnownAbuse: cs.BuyerFlaggedAbuse != nil && *cs.BuyerFlaggedAbuse}
 		if dir != nil {
 			row.Assignee = dir.name(cs.AssigneeID)
 		}

@@ -81,9 +81,10 @@ func (h *UI) anonymousView(c echo.Context, titleKey string) *view {
 // ?done=<name>.
 func flashes() []string {
 	return []string{"created", "moved", "assigned", "commented", "evidence_added", "evidence_voided",
-		"remedy_proposed", "remedy_approved", "remedy_declined", "verdict_given", "verdict_disputed",
+		"remedy_proposed", "return_received", "remedy_approved", "remedy_declined", "verdict_given", "verdict_disputed",
 		"policy_saved", "rate_saved", "checklist_saved", "checklist_retired", "checklist_deleted", "settings_saved", "user_created", "user_deactivated", "user_reactivated",
-		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed"}
+		"read", "all_read", "language", "handed", "acknowledged", "reply_added", "reply_proposed", "reply_approved", "reply_removed", "reply_saved",
+		"platform_rule_saved", "tone_rule_saved", "tone_rule_removed"}
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
@@ -141,7 +142,11 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 	// need.<form>.<field> ("need.decide.comment"), the form named without
 	// its record's id ("decide-12").
 	form, _, _ := strings.Cut(name, "-")
-	if key := "need." + form + "." + de.Field; de.Field != "" && (de.Code == cases.Invalid || de.Code == cases.Malformed) && h.tr.Has(key) {
+	// A refusal that says something of its own (a tone rule that blocks, a
+	// variable left unfilled) keeps it.
+	_, toned := de.Extra["tone_warnings"]
+	_, unfilled := de.Extra["unfilled_variables"]
+	if key := "need." + form + "." + de.Field; de.Field != "" && (de.Code == cases.Invalid || de.Code == cases.Malformed) && h.tr.Has(key) && !toned && !unfilled {
 		fe.Message = h.t(v, key)
 	}
 	if target := fieldFor(de.Field, fields); target != "" {

@@ -62,8 +62,12 @@ func dynamicKeys() map[string][]string {
 		// "replies.field." + input: server/web_replies.go (replyInputs).
 		"replies.field": {"stage", "kind", "lang", "title", "body"},
 		// te "tone.severity" and te "flag" in templates.
-		"tone.severity": tone.Severities(),
-		"flag":          {cases.FlagReviewTiedRemedy},
+		"tone.severity":    tone.Severities(),
+		"tone_rules.stage": tone.Stages(),
+		"tone.category": {tone.CategoryAbsolutePromise, tone.CategoryDismissive, tone.CategoryBlame,
+			tone.CategoryPrematureAdmission, tone.CategoryReviewTiedRemedy, tone.CategoryReviewChangeRequest,
+			tone.CategoryReviewSolicitation},
+		"flag": {cases.FlagReviewTiedRemedy},
 		// The supervisor's desk: te "audit_reason", "audit_status",
 		// "verdict_kind", "remedy_status" in templates and server/web/desk.go
 		// (their values: server/web/i18n.go's enumKeys).

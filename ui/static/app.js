@@ -122,7 +122,7 @@
 
   // Drag and drop onto a drop zone fills its file input; the form is then
   // sent as usual.
-  Array.prototype.forEach.call(document.querySelectorAll(".dropzone"), function (zone) {
+  function dropzones(root) { Array.prototype.forEach.call(root.querySelectorAll(".dropzone"), function (zone) {
     var input = zone.querySelector("input[type=file]");
     var name = zone.querySelector(".drop-name");
     if (!input) return;
@@ -141,6 +141,93 @@
         show();
       }
     });
+  }); }
+  dropzones(document);
+
+  // An import posts with fetch and reads the server's progress, a line of
+  // JSON per hundredth of the rows ({"done","total"}), then the page the
+  // form would have answered ({"status","html"}), whose main part replaces
+  // this one's. The file is kept, so that the mapping step of a file too
+  // large to send back through the page sends it again by itself. Without
+  // fetch and streams the forms post as ever.
+  var importFile = null;
+  function importPage(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var next = doc.getElementById("main"), main = document.getElementById("main");
+    if (!next || !main) return false;
+    main.innerHTML = next.innerHTML;
+    document.title = doc.title;
+    dropzones(main);
+    var again = document.getElementById("mapping-file");
+    if (again && importFile) {
+      again.required = false;
+      again.closest(".resend-file").hidden = true;
+    }
+    main.focus();
+    return true;
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var box = document.getElementById("import-progress");
+    if (!box || !form.matches || !form.matches(".import-form, .mapping-form") ||
+        !window.fetch || !window.TextDecoder || !window.ReadableStream || !window.FormData) return;
+    var fileInput = form.querySelector("input[type=file]");
+    var data = new FormData(form);
+    if (fileInput && fileInput.files.length) {
+      importFile = fileInput.files[0];
+    } else if (fileInput) {
+      if (!importFile) return;
+      data.delete("file");
+      data.append("file", importFile); // last: the fields are read before the file
+    }
+    e.preventDefault();
+    var bar = document.getElementById("import-progress-bar");
+    var text = document.getElementById("import-progress-text");
+    var buttons = form.querySelectorAll("button[type=submit]");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    box.hidden = false;
+    box.classList.remove("failed");
+    bar.removeAttribute("value");
+    text.textContent = box.dataset.reading;
+    var fail = function (msg) {
+      box.classList.add("failed");
+      bar.value = 0;
+      text.textContent = msg || box.dataset.failed;
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+    };
+    var handle = function (line) {
+      if (!line.trim()) return;
+      var m = JSON.parse(line);
+      if (m.html !== undefined) {
+        if (!importPage(m.html)) fail();
+      } else if (m.error) {
+        fail(m.error);
+      } else {
+        bar.max = m.total;
+        bar.value = m.done;
+        text.textContent = box.dataset.lines.replace("{done}", m.done).replace("{total}", m.total);
+      }
+    };
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/x-ndjson" } })
+      .then(function (r) {
+        if ((r.headers.get("Content-Type") || "").indexOf("application/x-ndjson") !== 0) {
+          // Refused before it began (a signed-out session, a file too
+          // large): the answer is a page or a problem.
+          return r.text().then(function (t) { if (!importPage(t)) fail(); });
+        }
+        var reader = r.body.getReader(), dec = new TextDecoder(), buf = "";
+        var pump = function () {
+          return reader.read().then(function (res) {
+            if (res.done) { handle(buf + dec.decode()); return; }
+            buf += dec.decode(res.value, { stream: true });
+            var i;
+            while ((i = buf.indexOf("\n")) >= 0) { handle(buf.slice(0, i)); buf = buf.slice(i + 1); }
+            return pump();
+          });
+        };
+        return pump();
+      })
+      .catch(function () { fail(); });
   });
 
   // Live preview of a pasted chat excerpt, parsed by the server exactly as
