@@ -102,7 +102,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
-		Draining: s.draining})
+		Reports: actions.NewReports(caseStore, cfg.Location), Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
 		Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
