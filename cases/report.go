@@ -139,7 +139,6 @@ type ReportEvent struct {
 // first, up to the report's end, and the calendar of its shop.
 type ReportLedger struct {
 	CaseID   int64
-	ShopID   int64
 	Events   []ReportEvent
 	Calendar Calendar
 }

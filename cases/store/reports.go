@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -33,7 +34,6 @@ type reportEventRow struct {
 	Seq            int64          `db:"seq"`
 	Kind           string         `db:"kind"`
 	At             time.Time      `db:"at"`
-	ShopID         int64          `db:"shop_id"`
 	From           string         `db:"from_state"`
 	To             string         `db:"to_state"`
 	Move           string         `db:"move"`
@@ -85,21 +85,18 @@ func (r reportEventRow) event() (cases.ReportEvent, error) {
 
 // Ledgers calls add with the ledger of every case that has an event a
 // report reads at from or later and before to, each ledger's events oldest
-// first and none at or after to, and the calendar of the case's shop (its
-// zone falling back to def). It reads one snapshot, row by row: a year of
+// first and none at or after to, and the calendar of the shop its created
+// event names (its zone falling back to def). It reads one snapshot, row by row: a year of
 // events never sits in memory at once, only one case's.
 func (r *Reports) Ledgers(ctx context.Context, from, to time.Time, def *time.Location, add func(cases.ReportLedger)) error {
-	kinds := make([]string, len(reportEventKinds))
-	for i, k := range reportEventKinds {
-		kinds[i] = string(k)
-	}
+	q, args := r.Statement(from, to)
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	return inTx(ctx, r.db, opts, "report", func(tx *sqlx.Tx) error {
 		calendars, err := calendarsTx(ctx, tx, def)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryxContext(ctx, reportEvents, from, to, pq.Array(kinds))
+		rows, err := tx.QueryxContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -114,7 +111,10 @@ func (r *Reports) Ledgers(ctx context.Context, from, to time.Time, def *time.Loc
 				if cur.CaseID != 0 {
 					add(cur)
 				}
-				cur = cases.ReportLedger{CaseID: row.CaseID, ShopID: row.ShopID, Calendar: calendars[row.ShopID]}
+				cur = cases.ReportLedger{CaseID: row.CaseID}
+			}
+			if row.Kind == string(cases.EventCreated) {
+				cur.Calendar = calendars[shopKey{row.Platform, row.Shop}]
 			}
 			e, err := row.event()
 			if err != nil {
@@ -132,14 +132,28 @@ func (r *Reports) Ledgers(ctx context.Context, from, to time.Time, def *time.Loc
 	})
 }
 
-// calendarsTx returns every shop's calendar by shop id.
-func calendarsTx(ctx context.Context, tx *sqlx.Tx, def *time.Location) (map[int64]cases.Calendar, error) {
+// Statement returns the query Ledgers reads the events of [from, to) with,
+// and its arguments, so that the benchmark gives pgbench the same SQL.
+func (r *Reports) Statement(from, to time.Time) (string, []any) {
+	kinds := make([]string, len(reportEventKinds))
+	for i, k := range reportEventKinds {
+		kinds[i] = string(k)
+	}
+	return reportEvents, []any{from, to, "{" + strings.Join(kinds, ",") + "}"}
+}
+
+// shopKey names a shop as a case's created event does: its platform and
+// name, unique among shops.
+type shopKey struct{ platform, name string }
+
+// calendarsTx returns every shop's calendar.
+func calendarsTx(ctx context.Context, tx *sqlx.Tx, def *time.Location) (map[shopKey]cases.Calendar, error) {
 	rows, err := tx.QueryxContext(ctx, `SELECT `+shopColumns+` FROM shops s`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]cases.Calendar{}
+	out := map[shopKey]cases.Calendar{}
 	for rows.Next() {
 		var r shopRow
 		if err := rows.Scan(r.dest()...); err != nil {
@@ -149,7 +163,7 @@ func calendarsTx(ctx context.Context, tx *sqlx.Tx, def *time.Location) (map[int6
 		if err != nil {
 			return nil, err
 		}
-		out[sh.ID] = sh.Calendar(def)
+		out[shopKey{string(sh.Platform), sh.Name}] = sh.Calendar(def)
 	}
 	return out, rows.Err()
 }

@@ -2,12 +2,13 @@
 -- before the end, of the kinds some figure uses, of the cases that have
 -- such an event in the range, oldest first per case. The payload fields a
 -- figure uses are read here, typed; a verdict brings the reasons its audit
--- was selected for, which the audit row recorded at selection.
+-- was selected for, which the audit row recorded at selection. The cases
+-- table is not read: even the shop comes from the created event.
 WITH touched AS (
     SELECT DISTINCT case_id FROM case_events
     WHERE at >= $1 AND at < $2 AND kind = ANY($3::text[])
 )
-SELECT e.case_id, e.seq, e.kind, e.at, c.shop_id,
+SELECT e.case_id, e.seq, e.kind, e.at,
     CASE WHEN e.kind = 'transitioned' THEN e.payload->>'from' ELSE '' END AS from_state,
     CASE e.kind WHEN 'transitioned' THEN e.payload->>'to' WHEN 'created' THEN coalesce(e.payload->>'state', '') ELSE '' END AS to_state,
     CASE WHEN e.kind = 'transitioned' THEN coalesce(e.payload->>'move', '') ELSE '' END AS move,
@@ -40,7 +41,6 @@ SELECT e.case_id, e.seq, e.kind, e.at, c.shop_id,
     ) AS review_up
 FROM touched t
 JOIN case_events e ON e.case_id = t.case_id
-JOIN cases c ON c.id = e.case_id
 LEFT JOIN audits a ON e.kind = 'audited' AND a.id = (e.payload->>'audit_id')::bigint
 WHERE e.at < $2 AND e.kind = ANY($3::text[])
 ORDER BY e.case_id, e.seq
