@@ -253,3 +253,67 @@ type HandoverFig struct {
 	BreachesWithNote    int            `json:"breaches_after_handover_with_note"`
 	BreachesWithoutNote int            `json:"breaches_after_handover_without_note"`
 }
+
+// ReportFigure names what a report fact counts.
+type ReportFigure string
+
+// The facts a case's ledger yields; README, "Reports", defines each.
+const (
+	FactOpened        ReportFigure = "opened"
+	FactClosed        ReportFigure = "closed"       // Wall/Biz: resolution; CycleWall/CycleBiz: the cycle's
+	FactClosedEarly   ReportFigure = "closed_early" // Sub: the reason
+	FactReopened      ReportFigure = "reopened"
+	FactRework        ReportFigure = "rework"
+	FactFirstResponse ReportFigure = "first_response"
+	FactSLABreach     ReportFigure = "sla_breach" // Sub: the state; Note: after a handover "note" or "bare"
+	FactPlatformMiss  ReportFigure = "platform_miss"
+	FactRemedy        ReportFigure = "remedy" // Sub: the type; Amount
+	FactApproval      ReportFigure = "approval"
+	FactDecline       ReportFigure = "decline"
+	FactAudit         ReportFigure = "audit" // Sub: random, risk or other; Passed
+	FactAcknowledged  ReportFigure = "acknowledged"
+)
+
+// ReportFact is one thing a case's ledger says happened that a report
+// counts: at the time of its event (Seq), for the group the case was in.
+// Facts are derived from ledgers only, so they can be rebuilt at any time.
+type ReportFact struct {
+	CaseID   int64
+	Seq      int64
+	Figure   ReportFigure
+	At       time.Time
+	Agent    *int64
+	Shop     string
+	Platform Platform
+	Kind     Kind
+	Sub      string
+	Note     string
+	// Durations in seconds, on the wall clock and in business hours.
+	Wall, Biz           *int64
+	CycleWall, CycleBiz *int64
+	Amount              Money
+	// A closing's review: a review case, the agent's claim, the platform's
+	// word; an audit's verdict.
+	Review, Claim, PlatformWord, Passed bool
+}
+
+// ReportAggregate is the facts of one figure (and sub, note and currency)
+// of one group in one period, summed up by the database. Part says which
+// sums it holds: "count" the counts and the money, "durations" the
+// figure's durations, "remedy_cases" the cases with a remedy in Currency.
+type ReportAggregate struct {
+	Part   string
+	Group  string
+	Period *time.Time // the period's start as a wall clock in the report's zone; nil without series
+	Figure ReportFigure
+	Sub    string
+	Note   string
+	// Currency is a remedy's.
+	Currency string
+	N        int
+	// Review, Claim, PlatformWord and Passed count the facts so marked.
+	Review, Claim, PlatformWord, Passed int
+	Amount                              int64
+	Cases                               int // distinct cases
+	Wall, Biz, CycleWall, CycleBiz      Percentiles
+}

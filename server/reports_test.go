@@ -55,6 +55,16 @@ func TestReportsThroughTheAPI(t *testing.T) {
 		t.Fatalf("close early: %d %s", rec.Code, rec.Body)
 	}
 	ga, gb := strconv.FormatInt(a.user.ID, 10), strconv.FormatInt(b.user.ID, 10)
+	dirty := func() int {
+		var n int
+		if err := e.db.Get(&n, `SELECT count(*) FROM report_dirty`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if dirty() != 2 {
+		t.Fatalf("%d cases listed for their report facts, want the 2 written", dirty())
+	}
 
 	t.Run("SupervisorSeesEveryAgent", func(t *testing.T) {
 		rec := sup.call(http.MethodGet, reportPath("&group_by=agent"), nil)
@@ -62,6 +72,9 @@ func TestReportsThroughTheAPI(t *testing.T) {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 		r := decodeAs[cases.Report](t, rec)
+		if dirty() != 0 {
+			t.Fatalf("the report left %d cases' facts behind their ledgers", dirty())
+		}
 		if r.DefinitionVersion != cases.ReportDefinitionVersion || len(r.Rows) != 2 || r.AgentID != nil {
 			t.Fatalf("report: %+v", r)
 		}

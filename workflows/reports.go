@@ -61,22 +61,40 @@ func PeriodStarts(q cases.ReportQuery) []time.Time {
 type tally struct {
 	opened, closed, reopened int
 	early                    map[cases.CloseReason]int
-	firstWall, firstBiz      []int64
-	resWall, resBiz          []int64
-	cycleWall, cycleBiz      []int64
+	first, res, cycle, ack   durs
 	breaches                 map[cases.State]int
 	platformMisses           int
 	applied                  int
 	total                    map[string]int64
 	remedyCases              map[string]map[int64]bool
+	remedyCaseN              map[string]int // from aggregates, instead of remedyCases
 	byType                   map[cases.RemedyType]map[string]int64
 	approvals, declines      int
 	reviewClosed             int
 	agentClaim, platformWord int
 	closings, reworks        int
 	audits                   [3]struct{ n, passed int } // random, risk, other
-	ackWall, ackBiz          []int64
 	breachNote, breachBare   int
+}
+
+// durs are durations of one figure: the values, or their percentiles as
+// the database computed them.
+type durs struct {
+	wall, biz []int64
+	given     *cases.DurationFigure
+}
+
+func (d *durs) add(wall, biz *int64) {
+	if wall != nil && biz != nil {
+		d.wall, d.biz = append(d.wall, *wall), append(d.biz, *biz)
+	}
+}
+
+func (d durs) figure() cases.DurationFigure {
+	if d.given != nil {
+		return *d.given
+	}
+	return cases.DurationFigure{Wall: Percentiles(d.wall), Business: Percentiles(d.biz)}
 }
 
 // caseWalk is a case as its ledger has been read so far.
@@ -94,22 +112,48 @@ type caseWalk struct {
 	handover     *bool // the newest handover of the open case: had it a note?
 	handedAt     map[int64]time.Time
 	platformUp   bool
+	facts        []cases.ReportFact
 }
 
 // Add reads one case's ledger (events oldest first, none at or after the
-// report's end).
+// report's end) and counts its facts that fall in the report.
 func (s *Summary) Add(l cases.ReportLedger) {
-	w := &caseWalk{l: l, state: cases.StateRespond, handedAt: map[int64]time.Time{}}
-	for _, e := range l.Events {
-		// The platform's word counts whenever it came before the report's end.
-		w.platformUp = w.platformUp || e.ReviewUp
-	}
-	for _, e := range l.Events {
-		s.step(w, e)
+	for _, f := range CaseFacts(l) {
+		s.AddFact(f)
 	}
 }
 
-func (s *Summary) step(w *caseWalk, e cases.ReportEvent) {
+// CaseFacts returns every fact of a case's ledger (events oldest first):
+// what reports count, each at its event's time, for the group the case was
+// in then. They are the definitions of every figure.
+func CaseFacts(l cases.ReportLedger) []cases.ReportFact {
+	w := &caseWalk{l: l, state: cases.StateRespond, handedAt: map[int64]time.Time{}}
+	for _, e := range l.Events {
+		// The platform's word counts whenever it came (before the end of
+		// what was read).
+		w.platformUp = w.platformUp || e.ReviewUp
+	}
+	for _, e := range l.Events {
+		w.step(e)
+	}
+	return w.facts
+}
+
+// fact adds a fact of e's figure, for the case's group now; agent, when
+// set, is the agent it counts for instead of the assignee.
+func (w *caseWalk) fact(e cases.ReportEvent, fig cases.ReportFigure, agent *int64, set func(*cases.ReportFact)) {
+	if agent == nil {
+		agent = w.assignee
+	}
+	f := cases.ReportFact{CaseID: w.l.CaseID, Seq: e.Seq, Figure: fig, At: e.At, Agent: agent,
+		Shop: w.shop, Platform: w.platform, Kind: w.kind}
+	if set != nil {
+		set(&f)
+	}
+	w.facts = append(w.facts, f)
+}
+
+func (w *caseWalk) step(e cases.ReportEvent) {
 	switch e.Kind {
 	case cases.EventCreated:
 		w.kind, w.shop, w.platform, w.assignee = e.CaseKind, e.Shop, e.Platform, e.Assignee
@@ -117,7 +161,7 @@ func (s *Summary) step(w *caseWalk, e cases.ReportEvent) {
 			w.state = e.To
 		}
 		w.created, w.cycleStart = e.At, e.At
-		s.at(w, e.At, nil, func(t *tally) { t.opened++ })
+		w.fact(e, cases.FactOpened, nil, nil)
 	case cases.EventEdited:
 		if e.CaseKind != "" {
 			w.kind = e.CaseKind
@@ -136,103 +180,63 @@ func (s *Summary) step(w *caseWalk, e cases.ReportEvent) {
 		w.handover = &note
 	case cases.EventHandoverAcknowledged:
 		if from, ok := w.handedAt[e.HandoverID]; ok {
-			wall, biz := s.durations(w, from, e.At)
-			s.at(w, e.At, e.Assignee, func(t *tally) {
-				t.ackWall, t.ackBiz = append(t.ackWall, wall), append(t.ackBiz, biz)
-			})
+			wall, biz := w.durations(from, e.At)
+			w.fact(e, cases.FactAcknowledged, e.Assignee, func(f *cases.ReportFact) { f.Wall, f.Biz = wall, biz })
 		}
 	case cases.EventReminded, cases.EventEscalated:
 		switch {
 		case e.Level.Platform():
 			if e.Level == cases.LevelPlatformPassed {
-				s.at(w, e.At, nil, func(t *tally) { t.platformMisses++ })
+				w.fact(e, cases.FactPlatformMiss, nil, nil)
 			}
 		case e.StepState == w.state:
-			s.breach(w, w.state, e.At)
+			w.breach(e, w.state)
 		}
 	case cases.EventTransitioned:
-		s.transition(w, e)
+		w.transition(e)
 	case cases.EventRemedyApproved:
-		s.at(w, e.At, nil, func(t *tally) { t.approvals++ })
+		w.fact(e, cases.FactApproval, nil, nil)
 	case cases.EventRemedyDeclined:
-		s.at(w, e.At, nil, func(t *tally) { t.declines++ })
+		w.fact(e, cases.FactDecline, nil, nil)
 	case cases.EventAudited:
 		if e.Round > 1 {
 			return // a calibration's or a dispute's second verdict
 		}
-		class := auditClass(e.AuditReasons)
-		s.at(w, e.At, nil, func(t *tally) {
-			t.audits[class].n++
-			if e.Verdict == cases.VerdictApproved {
-				t.audits[class].passed++
-			}
+		w.fact(e, cases.FactAudit, nil, func(f *cases.ReportFact) {
+			f.Sub, f.Passed = auditClasses[auditClass(e.AuditReasons)], e.Verdict == cases.VerdictApproved
 		})
 	}
 }
 
-func (s *Summary) transition(w *caseWalk, e cases.ReportEvent) {
+func (w *caseWalk) transition(e cases.ReportEvent) {
 	if e.WasOverdue {
-		s.breach(w, e.From, e.At)
+		w.breach(e, e.From)
 	}
 	if e.From == cases.StateRespond && !w.responded && e.To != cases.StateClosed {
 		w.responded = true
-		wall, biz := s.durations(w, w.created, e.At)
-		s.at(w, e.At, nil, func(t *tally) {
-			t.firstWall, t.firstBiz = append(t.firstWall, wall), append(t.firstBiz, biz)
-		})
+		wall, biz := w.durations(w.created, e.At)
+		w.fact(e, cases.FactFirstResponse, nil, func(f *cases.ReportFact) { f.Wall, f.Biz = wall, biz })
 	}
 	switch {
 	case e.To == cases.StateClosed && e.Move == string(MoveCloseEarly):
-		s.at(w, e.At, nil, func(t *tally) {
-			if t.early == nil {
-				t.early = map[cases.CloseReason]int{}
-			}
-			t.early[e.CloseReason]++
-			t.closings++
-		})
+		w.fact(e, cases.FactClosedEarly, nil, func(f *cases.ReportFact) { f.Sub = string(e.CloseReason) })
 	case e.To == cases.StateClosed:
-		wall, biz := s.durations(w, w.created, e.At)
-		cwall, cbiz := s.durations(w, w.cycleStart, e.At)
-		review := w.kind.IsReview()
-		claim := e.Review == "upgraded" || e.Review == "removed"
-		s.at(w, e.At, nil, func(t *tally) {
-			t.closed++
-			t.closings++
-			t.resWall, t.resBiz = append(t.resWall, wall), append(t.resBiz, biz)
-			t.cycleWall, t.cycleBiz = append(t.cycleWall, cwall), append(t.cycleBiz, cbiz)
-			if review {
-				t.reviewClosed++
-				if claim {
-					t.agentClaim++
-				}
-				if w.platformUp {
-					t.platformWord++
-				}
-			}
+		wall, biz := w.durations(w.created, e.At)
+		cwall, cbiz := w.durations(w.cycleStart, e.At)
+		w.fact(e, cases.FactClosed, nil, func(f *cases.ReportFact) {
+			f.Wall, f.Biz, f.CycleWall, f.CycleBiz = wall, biz, cwall, cbiz
+			f.Review = w.kind.IsReview()
+			f.Claim = f.Review && (e.Review == "upgraded" || e.Review == "removed")
+			f.PlatformWord = f.Review && w.platformUp
 		})
 	case e.Move == string(MoveReopen):
 		w.cycleStart = e.At
-		s.at(w, e.At, nil, func(t *tally) { t.reopened++ })
+		w.fact(e, cases.FactReopened, nil, nil)
 	case e.Move == string(MoveRework):
-		s.at(w, e.At, nil, func(t *tally) { t.reworks++ })
+		w.fact(e, cases.FactRework, nil, nil)
 	}
 	if e.From == cases.StateRemedy && e.RemedyType != "" {
-		s.at(w, e.At, nil, func(t *tally) {
-			t.applied++
-			if t.total == nil {
-				t.total, t.remedyCases, t.byType = map[string]int64{}, map[string]map[int64]bool{}, map[cases.RemedyType]map[string]int64{}
-			}
-			cur := e.Remedy.Currency
-			t.total[cur] += e.Remedy.Minor
-			if t.remedyCases[cur] == nil {
-				t.remedyCases[cur] = map[int64]bool{}
-			}
-			t.remedyCases[cur][w.l.CaseID] = true
-			if t.byType[e.RemedyType] == nil {
-				t.byType[e.RemedyType] = map[string]int64{}
-			}
-			t.byType[e.RemedyType][cur] += e.Remedy.Minor
-		})
+		w.fact(e, cases.FactRemedy, nil, func(f *cases.ReportFact) { f.Sub, f.Amount = string(e.RemedyType), e.Remedy })
 	}
 	w.state, w.stepBreached = e.To, false
 	if e.To == cases.StateClosed {
@@ -242,61 +246,172 @@ func (s *Summary) transition(w *caseWalk, e cases.ReportEvent) {
 
 // breach counts a step of state st that went past its due time, once per
 // step, at the first event that shows it.
-func (s *Summary) breach(w *caseWalk, st cases.State, at time.Time) {
+func (w *caseWalk) breach(e cases.ReportEvent, st cases.State) {
 	if w.stepBreached {
 		return
 	}
 	w.stepBreached = true
-	handover := w.handover
-	s.at(w, at, nil, func(t *tally) {
-		if t.breaches == nil {
-			t.breaches = map[cases.State]int{}
+	note := ""
+	if w.handover != nil {
+		note = "bare"
+		if *w.handover {
+			note = "note"
 		}
-		t.breaches[st]++
-		switch {
-		case handover == nil:
-		case *handover:
-			t.breachNote++
-		default:
-			t.breachBare++
-		}
-	})
+	}
+	w.fact(e, cases.FactSLABreach, nil, func(f *cases.ReportFact) { f.Sub, f.Note = string(st), note })
 }
 
 // durations returns from → to in seconds on the wall clock and in the
 // case's shop's business hours.
-func (s *Summary) durations(w *caseWalk, from, to time.Time) (wall, biz int64) {
-	return int64(to.Sub(from) / time.Second), int64(BusinessBetween(w.l.Calendar, from, to) / time.Second)
+func (w *caseWalk) durations(from, to time.Time) (wall, biz *int64) {
+	wl, bz := int64(to.Sub(from)/time.Second), int64(BusinessBetween(w.l.Calendar, from, to)/time.Second)
+	return &wl, &bz
 }
 
-// at adds to the tally of the case's group in the period of at, when at is
-// in the report's range and the figure is the report's agent's (agent
-// overrides the case's assignee).
-func (s *Summary) at(w *caseWalk, at time.Time, agent *int64, add func(*tally)) {
-	if at.Before(s.q.From) || !at.Before(s.q.To) {
+// AddFact counts f when it is in the report's range and, for an agent's
+// report, the agent's.
+func (s *Summary) AddFact(f cases.ReportFact) {
+	if f.At.Before(s.q.From) || !f.At.Before(s.q.To) {
 		return
 	}
-	if agent == nil {
-		agent = w.assignee
-	}
-	if s.q.AgentID != nil && (agent == nil || *agent != *s.q.AgentID) {
+	if s.q.AgentID != nil && (f.Agent == nil || *f.Agent != *s.q.AgentID) {
 		return
 	}
 	var g string
 	switch s.q.GroupBy {
 	case cases.GroupAgent:
 		g = "unassigned"
-		if agent != nil {
-			g = strconv.FormatInt(*agent, 10)
+		if f.Agent != nil {
+			g = strconv.FormatInt(*f.Agent, 10)
 		}
 	case cases.GroupShop:
-		g = w.shop
+		g = f.Shop
 	case cases.GroupKind:
-		g = string(w.kind)
+		g = string(f.Kind)
 	case cases.GroupPlatform:
-		g = string(w.platform)
+		g = string(f.Platform)
 	}
-	p := sort.Search(len(s.starts), func(i int) bool { return s.starts[i].After(at) }) - 1
+	t := s.tally(g, sort.Search(len(s.starts), func(i int) bool { return s.starts[i].After(f.At) })-1)
+	switch f.Figure {
+	case cases.FactOpened:
+		t.opened++
+	case cases.FactClosed:
+		t.closed++
+		t.closings++
+		t.res.add(f.Wall, f.Biz)
+		t.cycle.add(f.CycleWall, f.CycleBiz)
+		if f.Review {
+			t.reviewClosed++
+		}
+		if f.Claim {
+			t.agentClaim++
+		}
+		if f.PlatformWord {
+			t.platformWord++
+		}
+	case cases.FactClosedEarly:
+		t.closings++
+		t.earlyAdd(cases.CloseReason(f.Sub), 1)
+	case cases.FactReopened:
+		t.reopened++
+	case cases.FactRework:
+		t.reworks++
+	case cases.FactFirstResponse:
+		t.first.add(f.Wall, f.Biz)
+	case cases.FactAcknowledged:
+		t.ack.add(f.Wall, f.Biz)
+	case cases.FactSLABreach:
+		t.breachAdd(cases.State(f.Sub), f.Note, 1)
+	case cases.FactPlatformMiss:
+		t.platformMisses++
+	case cases.FactRemedy:
+		t.remedyAdd(cases.RemedyType(f.Sub), f.Amount.Currency, f.Amount.Minor, 1)
+		if t.remedyCases == nil {
+			t.remedyCases = map[string]map[int64]bool{}
+		}
+		if t.remedyCases[f.Amount.Currency] == nil {
+			t.remedyCases[f.Amount.Currency] = map[int64]bool{}
+		}
+		t.remedyCases[f.Amount.Currency][f.CaseID] = true
+	case cases.FactApproval:
+		t.approvals++
+	case cases.FactDecline:
+		t.declines++
+	case cases.FactAudit:
+		c := slices.Index(auditClasses[:], f.Sub)
+		t.audits[c].n++
+		if f.Passed {
+			t.audits[c].passed++
+		}
+	}
+}
+
+// AddAggregate counts the facts the database summed up for the report's
+// query (range, agent and grouping already applied).
+func (s *Summary) AddAggregate(a cases.ReportAggregate) {
+	p := 0
+	if a.Period != nil {
+		// The period's start as a wall clock in the report's zone; the
+		// first period may start at the range's start instead.
+		y, m, d := a.Period.Date()
+		start := time.Date(y, m, d, a.Period.Hour(), a.Period.Minute(), 0, 0, s.q.Location)
+		p = max(sort.Search(len(s.starts), func(i int) bool { return s.starts[i].After(start) })-1, 0)
+	}
+	t := s.tally(a.Group, p)
+	switch a.Part {
+	case "durations":
+		d := &cases.DurationFigure{Wall: a.Wall, Business: a.Biz}
+		switch a.Figure {
+		case cases.FactClosed:
+			t.res.given, t.cycle.given = d, &cases.DurationFigure{Wall: a.CycleWall, Business: a.CycleBiz}
+		case cases.FactFirstResponse:
+			t.first.given = d
+		case cases.FactAcknowledged:
+			t.ack.given = d
+		}
+		return
+	case "remedy_cases":
+		if t.remedyCaseN == nil {
+			t.remedyCaseN = map[string]int{}
+		}
+		t.remedyCaseN[a.Currency] += a.Cases
+		return
+	}
+	switch a.Figure {
+	case cases.FactOpened:
+		t.opened += a.N
+	case cases.FactClosed:
+		t.closed += a.N
+		t.closings += a.N
+		t.reviewClosed += a.Review
+		t.agentClaim += a.Claim
+		t.platformWord += a.PlatformWord
+	case cases.FactClosedEarly:
+		t.closings += a.N
+		t.earlyAdd(cases.CloseReason(a.Sub), a.N)
+	case cases.FactReopened:
+		t.reopened += a.N
+	case cases.FactRework:
+		t.reworks += a.N
+	case cases.FactSLABreach:
+		t.breachAdd(cases.State(a.Sub), a.Note, a.N)
+	case cases.FactPlatformMiss:
+		t.platformMisses += a.N
+	case cases.FactRemedy:
+		t.remedyAdd(cases.RemedyType(a.Sub), a.Currency, a.Amount, a.N)
+	case cases.FactApproval:
+		t.approvals += a.N
+	case cases.FactDecline:
+		t.declines += a.N
+	case cases.FactAudit:
+		if c := slices.Index(auditClasses[:], a.Sub); c >= 0 {
+			t.audits[c].n += a.N
+			t.audits[c].passed += a.Passed
+		}
+	}
+}
+
+func (s *Summary) tally(g string, p int) *tally {
 	k := rowKey{g, p}
 	t := s.rows[k]
 	if t == nil {
@@ -304,8 +419,43 @@ func (s *Summary) at(w *caseWalk, at time.Time, agent *int64, add func(*tally)) 
 		s.rows[k] = t
 	}
 	s.groups[g] = true
-	add(t)
+	return t
 }
+
+func (t *tally) earlyAdd(r cases.CloseReason, n int) {
+	if t.early == nil {
+		t.early = map[cases.CloseReason]int{}
+	}
+	t.early[r] += n
+}
+
+func (t *tally) breachAdd(st cases.State, note string, n int) {
+	if t.breaches == nil {
+		t.breaches = map[cases.State]int{}
+	}
+	t.breaches[st] += n
+	switch note {
+	case "note":
+		t.breachNote += n
+	case "bare":
+		t.breachBare += n
+	}
+}
+
+func (t *tally) remedyAdd(typ cases.RemedyType, cur string, minor int64, n int) {
+	if t.total == nil {
+		t.total, t.byType = map[string]int64{}, map[cases.RemedyType]map[string]int64{}
+	}
+	t.applied += n
+	t.total[cur] += minor
+	if t.byType[typ] == nil {
+		t.byType[typ] = map[string]int64{}
+	}
+	t.byType[typ][cur] += minor
+}
+
+// auditClasses name the audit classes by index.
+var auditClasses = [3]string{"random", "risk", "other"}
 
 // auditClass sorts an audit by why it was selected: 0 the random sample
 // alone, 1 a risk rule, 2 otherwise (an agent's minimum, by hand).
@@ -374,9 +524,9 @@ func (t *tally) figures() cases.Figures {
 	f := cases.Figures{
 		Opened: t.opened, Closed: t.closed, Reopened: t.reopened,
 		ClosedEarly:            map[cases.CloseReason]int{},
-		FirstResponse:          durationFigure(t.firstWall, t.firstBiz),
-		Resolution:             durationFigure(t.resWall, t.resBiz),
-		ResolutionCycle:        durationFigure(t.cycleWall, t.cycleBiz),
+		FirstResponse:          t.first.figure(),
+		Resolution:             t.res.figure(),
+		ResolutionCycle:        t.cycle.figure(),
 		SLABreaches:            map[cases.State]int{},
 		PlatformDeadlineMisses: t.platformMisses,
 		Remedies: cases.RemedyFigures{Applied: t.applied, Total: []cases.Money{}, PerCase: []cases.Money{},
@@ -387,7 +537,7 @@ func (t *tally) figures() cases.Figures {
 		ReworkRate: shareOf(t.reworks, t.applied),
 		Audits: cases.AuditFigure{Random: sampleRate(t.audits[0].n, t.audits[0].passed, true),
 			Risk: sampleRate(t.audits[1].n, t.audits[1].passed, false), Other: sampleRate(t.audits[2].n, t.audits[2].passed, false)},
-		Handovers: cases.HandoverFig{Acknowledge: durationFigure(t.ackWall, t.ackBiz),
+		Handovers: cases.HandoverFig{Acknowledge: t.ack.figure(),
 			BreachesWithNote: t.breachNote, BreachesWithoutNote: t.breachBare},
 	}
 	for _, r := range cases.CloseReasons() {
@@ -398,7 +548,10 @@ func (t *tally) figures() cases.Figures {
 	}
 	f.Remedies.Total = moneyList(t.total)
 	for _, m := range f.Remedies.Total {
-		n := int64(len(t.remedyCases[m.Currency]))
+		n := int64(len(t.remedyCases[m.Currency]) + t.remedyCaseN[m.Currency])
+		if n == 0 {
+			continue
+		}
 		f.Remedies.PerCase = append(f.Remedies.PerCase, cases.Money{Minor: (2*m.Minor + n) / (2 * n), Currency: m.Currency})
 	}
 	for typ, byCur := range t.byType {
@@ -422,10 +575,6 @@ func moneyList(byCur map[string]int64) []cases.Money {
 		return 0
 	})
 	return out
-}
-
-func durationFigure(wall, biz []int64) cases.DurationFigure {
-	return cases.DurationFigure{Wall: Percentiles(wall), Business: Percentiles(biz)}
 }
 
 // Percentiles returns the median and 90th percentile of vs by nearest

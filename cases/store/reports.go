@@ -86,60 +86,76 @@ func (r reportEventRow) event() (cases.ReportEvent, error) {
 // Ledgers calls add with the ledger of every case that has an event a
 // report reads at from or later and before to, each ledger's events oldest
 // first and none at or after to, and the calendar of the shop its created
-// event names (its zone falling back to def). It reads one snapshot, row by row: a year of
-// events never sits in memory at once, only one case's.
+// event names (its zone falling back to def). It reads one snapshot, row
+// by row: a year of events never sits in memory at once, only one case's.
+// Reports sum the facts Refresh keeps instead; Ledgers is what those facts
+// must always agree with.
 func (r *Reports) Ledgers(ctx context.Context, from, to time.Time, def *time.Location, add func(cases.ReportLedger)) error {
 	q, args := r.Statement(from, to)
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	return inTx(ctx, r.db, opts, "report", func(tx *sqlx.Tx) error {
-		calendars, err := calendarsTx(ctx, tx, def)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryxContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var cur cases.ReportLedger
-		for rows.Next() {
-			var row reportEventRow
-			if err := rows.StructScan(&row); err != nil {
-				return err
-			}
-			if row.CaseID != cur.CaseID {
-				if cur.CaseID != 0 {
-					add(cur)
-				}
-				cur = cases.ReportLedger{CaseID: row.CaseID}
-			}
-			if row.Kind == string(cases.EventCreated) {
-				cur.Calendar = calendars[shopKey{row.Platform, row.Shop}]
-			}
-			e, err := row.event()
-			if err != nil {
-				return err
-			}
-			cur.Events = append(cur.Events, e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if cur.CaseID != 0 {
-			add(cur)
-		}
-		return nil
+		return readLedgersTx(ctx, tx, def, q, args, add)
 	})
 }
 
 // Statement returns the query Ledgers reads the events of [from, to) with,
 // and its arguments, so that the benchmark gives pgbench the same SQL.
 func (r *Reports) Statement(from, to time.Time) (string, []any) {
+	return reportEvents + `
+		WHERE e.case_id IN (SELECT case_id FROM case_events WHERE at >= $1 AND at < $2 AND kind = ANY($3::text[]))
+			AND e.at < $2 AND e.kind = ANY($3::text[])
+		ORDER BY e.case_id, e.seq`, []any{from, to, reportKinds()}
+}
+
+// reportKinds is reportEventKinds as a PostgreSQL array.
+func reportKinds() string {
 	kinds := make([]string, len(reportEventKinds))
 	for i, k := range reportEventKinds {
 		kinds[i] = string(k)
 	}
-	return reportEvents, []any{from, to, "{" + strings.Join(kinds, ",") + "}"}
+	return "{" + strings.Join(kinds, ",") + "}"
+}
+
+// readLedgersTx runs q, a query of reportEvents ordered by case and seq,
+// and calls add with each case's ledger.
+func readLedgersTx(ctx context.Context, tx *sqlx.Tx, def *time.Location, q string, args []any, add func(cases.ReportLedger)) error {
+	calendars, err := calendarsTx(ctx, tx, def)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur cases.ReportLedger
+	for rows.Next() {
+		var row reportEventRow
+		if err := rows.StructScan(&row); err != nil {
+			return err
+		}
+		if row.CaseID != cur.CaseID {
+			if cur.CaseID != 0 {
+				add(cur)
+			}
+			cur = cases.ReportLedger{CaseID: row.CaseID}
+		}
+		if row.Kind == string(cases.EventCreated) {
+			cur.Calendar = calendars[shopKey{row.Platform, row.Shop}]
+		}
+		e, err := row.event()
+		if err != nil {
+			return err
+		}
+		cur.Events = append(cur.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cur.CaseID != 0 {
+		add(cur)
+	}
+	return nil
 }
 
 // shopKey names a shop as a case's created event does: its platform and

@@ -376,3 +376,106 @@ func checkJSON(t *testing.T, m map[string]any, path, want string) {
 		t.Errorf("%s = %s, want %s", path, got, wb)
 	}
 }
+
+// factsReport is q's report from the kept facts, brought up to date first.
+func factsReport(t *testing.T, s *store.Store, q cases.ReportQuery) cases.Report {
+	t.Helper()
+	if _, err := s.Reports().Refresh(context.Background(), time.UTC, workflows.CaseFacts, 0); err != nil {
+		t.Fatal(err)
+	}
+	aggs, err := s.Reports().Aggregates(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := workflows.NewSummary(q)
+	for _, a := range aggs {
+		sum.AddAggregate(a)
+	}
+	return sum.Report()
+}
+
+func reportJSON(t *testing.T, r cases.Report) string {
+	t.Helper()
+	b, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestKeptFactsAgreeWithTheLedgers sums the kept facts in the database
+// and compares every report with the one folded from the ledgers.
+func TestKeptFactsAgreeWithTheLedgers(t *testing.T) {
+	db := testdb.New(t)
+	s := store.New(db)
+	a, _ := knownLedger(t, db, s)
+	sh := must(t, "Asia/Shanghai")
+	base := cases.ReportQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, sh), To: time.Date(2027, 1, 1, 0, 0, 0, 0, sh),
+		GroupBy: cases.GroupAgent, Series: cases.SeriesMonth, Location: sh}
+	var queries []cases.ReportQuery
+	for _, g := range cases.ReportGroups() {
+		for _, series := range []cases.ReportSeries{cases.SeriesNone, cases.SeriesDay, cases.SeriesWeek, cases.SeriesMonth} {
+			q := base
+			q.GroupBy, q.Series = g, series
+			queries = append(queries, q)
+		}
+	}
+	utc := base
+	utc.Location, utc.From, utc.To = time.UTC, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	mid := base
+	mid.From, mid.To = time.Date(2026, 11, 12, 11, 0, 0, 0, sh), time.Date(2026, 11, 19, 10, 30, 0, 0, sh)
+	mine := base
+	mine.AgentID = i64(a)
+	queries = append(queries, utc, mid, mine)
+	check := func(t *testing.T) {
+		for _, q := range queries {
+			want, got := reportJSON(t, summarize(t, s, q)), reportJSON(t, factsReport(t, s, q))
+			if want != got {
+				t.Fatalf("%s by %s in %s from %s: the facts say\n%s\nthe ledgers say\n%s", q.Series, q.GroupBy, q.Location, q.From, got, want)
+			}
+		}
+	}
+	t.Run("AfterTheFirstRefresh", check)
+	t.Run("AWriteMakesTheCaseDirtyAgain", func(t *testing.T) {
+		if n := countRows(t, db, `SELECT count(*) FROM report_dirty`); n != 0 {
+			t.Fatalf("%d cases dirty after a refresh", n)
+		}
+		var id int64
+		if err := db.Get(&id, `SELECT min(case_id) FROM case_events WHERE kind = 'audited'`); err != nil {
+			t.Fatal(err)
+		}
+		c := &ledgerCase{t: t, s: s, id: id}
+		c.move("2026-11-25T02:00:00Z", "closed", "listen", "reopen", map[string]any{"reopen_reason": "again"})
+		if n := countRows(t, db, `SELECT count(*) FROM report_dirty WHERE case_id = $1`, id); n != 1 {
+			t.Fatalf("the case written to is not dirty")
+		}
+		check(t)
+		if r := factsReport(t, s, base); rowOf(t, r, itoa(a), base.From).Reopened != 2 {
+			t.Fatalf("the reopen is not counted: %+v", rowOf(t, r, itoa(a), base.From))
+		}
+	})
+	t.Run("ManyDurations", func(t *testing.T) {
+		// Enough cases for the nearest ranks of the median and the 90th
+		// percentile to differ from their neighbours'.
+		start := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+		for i := range 37 {
+			c := insertLedgerCase(t, db, s, "taobao", "S1", "damaged")
+			at := start.Add(time.Duration(i*7) * time.Hour)
+			c.add(at.Format(time.RFC3339), cases.EventCreated, map[string]any{"state": "respond", "kind": "damaged",
+				"shop": "S1", "platform": "taobao", "assignee_id": a})
+			c.move(at.Add(time.Duration(i*i+5)*time.Minute).Format(time.RFC3339), "respond", "listen", "forward", nil)
+			c.move(at.Add(time.Duration(i*97+30)*time.Minute).Format(time.RFC3339), "listen", "closed", "close_early",
+				map[string]any{"close_reason": "invalid"})
+		}
+		check(t)
+	})
+	t.Run("ACalendarChangeMakesTheShopsCasesDirty", func(t *testing.T) {
+		if _, err := db.Exec(`UPDATE shops SET holidays = '{}' WHERE name = 'S1'`); err != nil {
+			t.Fatal(err)
+		}
+		if n := countRows(t, db, `SELECT count(*) FROM report_dirty`); n != 40 {
+			t.Fatalf("%d cases dirty, want S1's 40", n)
+		}
+		check(t)
+	})
+}

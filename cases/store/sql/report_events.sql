@@ -1,13 +1,8 @@
--- The ledger events a report reads ($1 its start, $2 its end): every event
--- before the end, of the kinds some figure uses, of the cases that have
--- such an event in the range, oldest first per case. The payload fields a
--- figure uses are read here, typed; a verdict brings the reasons its audit
+-- The ledger events reports read, of the kinds some figure uses, with the
+-- payload fields a figure uses read here, typed (store.Reports adds which
+-- cases and events, and the order); a verdict brings the reasons its audit
 -- was selected for, which the audit row recorded at selection. The cases
 -- table is not read: even the shop comes from the created event.
-WITH touched AS (
-    SELECT DISTINCT case_id FROM case_events
-    WHERE at >= $1 AND at < $2 AND kind = ANY($3::text[])
-)
 SELECT e.case_id, e.seq, e.kind, e.at,
     CASE WHEN e.kind = 'transitioned' THEN e.payload->>'from' ELSE '' END AS from_state,
     CASE e.kind WHEN 'transitioned' THEN e.payload->>'to' WHEN 'created' THEN coalesce(e.payload->>'state', '') ELSE '' END AS to_state,
@@ -39,8 +34,5 @@ SELECT e.case_id, e.seq, e.kind, e.at,
         coalesce((e.payload#>>'{changes,removed,new}')::boolean, false)
         OR coalesce((e.payload#>>'{changes,rating,new}')::int > (e.payload#>>'{changes,rating,old}')::int, false)
     ) AS review_up
-FROM touched t
-JOIN case_events e ON e.case_id = t.case_id
+FROM case_events e
 LEFT JOIN audits a ON e.kind = 'audited' AND a.id = (e.payload->>'audit_id')::bigint
-WHERE e.at < $2 AND e.kind = ANY($3::text[])
-ORDER BY e.case_id, e.seq
