@@ -10,10 +10,11 @@ import (
 	"redress/cases"
 )
 
-// Summary computes a report from case ledgers read one at a time (the
-// README's "Reports" section defines every figure). Each figure is
-// attributed to the period of the event it counts, and to the group the
-// case was in at that event.
+// Summary computes a report from the facts of case ledgers (CaseFacts;
+// the README's "Reports" section defines every figure): from ledgers read
+// one at a time (Add), from facts (AddFact), or from the database's sums of
+// kept facts (AddAggregate). Each figure is attributed to the period of the
+// event it counts, and to the group the case was in at that event.
 type Summary struct {
 	q      cases.ReportQuery
 	starts []time.Time
