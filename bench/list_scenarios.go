@@ -139,6 +139,8 @@ func withLiterals(q string, args []any) string {
 		n, _ := strconv.Atoi(m[1:])
 		var s string
 		switch v := args[n-1].(type) {
+		case nil:
+			return "NULL"
 		case time.Time:
 			s = v.Format(time.RFC3339Nano)
 		default:

@@ -83,6 +83,8 @@ func scenarios() []scenario {
 		{name: "approvals", title: "approvals list", script: "approvals.sql", hitsPerOp: 1, prepare: prepareApprovals, target: target{maxP99ms: 50}},
 		{name: "audits", title: "audit queue", script: "audits.sql", hitsPerOp: 1, prepare: prepareAudits, target: target{maxP99ms: 50}},
 		{name: "handover", title: "handover view", script: "handover.sql", hitsPerOp: 1, prepare: prepareHandover, target: target{maxP99ms: 50}},
+		reportScenario("report-month", "report: a month by agent", 30, 300),
+		reportScenario("report-year", "report: a year by agent", 365, 2000),
 	}
 	for _, l := range listScenarios() {
 		out = append(out, l.scenario())
@@ -92,7 +94,8 @@ func scenarios() []scenario {
 
 // tableOrder is the order of the table.
 var tableOrder = func() []string {
-	names := []string{"create", "transition", "casepage", "evidence", "queue", "approvals", "audits", "handover"}
+	names := []string{"create", "transition", "casepage", "evidence", "queue", "approvals", "audits", "handover",
+		"report-month", "report-year"}
 	for _, l := range listScenarios() {
 		names = append(names, l.name)
 	}

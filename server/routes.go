@@ -74,6 +74,11 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, a.Cases.Events, false},
 		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, a.Cases.Verify, false},
 
+		// Reports from the ledgers (agents get their own figures), and the
+		// case list's export.
+		{http.MethodGet, "/api/v1/reports/summary", signedIn, a.Reports.Summary, false},
+		{http.MethodGet, "/api/v1/cases/export.csv", signedIn, a.Reports.ExportCases, false},
+
 		// Supervisor's desk: remedy approvals and their policy, the audit
 		// queue, the scorecard, verdicts and disputes.
 		{http.MethodGet, "/api/v1/approvals", supervisor, a.Desk.Approvals, false},

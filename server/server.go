@@ -100,9 +100,14 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		return nil, err
 	}
 	s.work.Approvals = func(ctx context.Context, now time.Time) error { return ops.SweepApprovals(ctx, now) }
+	reports := actions.NewReports(caseStore, cfg.Location)
+	s.work.Reports = func(ctx context.Context) error {
+		_, err := reports.RefreshFacts(ctx, reportRefreshPerSweep)
+		return err
+	}
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
-		Draining: s.draining})
+		Reports: reports, Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
 		Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
@@ -127,6 +132,11 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	s.registerRoutes()
 	return s, nil
 }
+
+// reportRefreshPerSweep is how many cases' report facts a sweep brings up
+// to date at most, so that a backlog (all of them, after the migration
+// that introduced them) drains without holding up the reminders.
+const reportRefreshPerSweep = 5000
 
 // Option adjusts a Server at construction, for what the environment does
 // not configure.

@@ -156,3 +156,36 @@ func (c Clock) Sub(to time.Time, d time.Duration) time.Time {
 	}
 	return BusinessSub(c.Calendar, to, d)
 }
+
+// BusinessBetween returns the open business time from from to to: closed
+// hours and holidays do not count. A calendar with no business hours
+// counts every hour, like the wall clock.
+func BusinessBetween(cal cases.Calendar, from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	if AlwaysOpen(cal) {
+		return to.Sub(from)
+	}
+	var total time.Duration
+	cur := from.In(cal.Location)
+	for cur.Before(to) {
+		y, mo, dd := cur.Date()
+		if !slices.Contains(cal.Holidays, cur.Format(time.DateOnly)) {
+			for _, iv := range openIntervals(cal, cur.Weekday()) {
+				start, end := atMinute(y, mo, dd, iv.start, cal.Location), atMinute(y, mo, dd, iv.end, cal.Location)
+				if start.Before(from) {
+					start = from
+				}
+				if end.After(to) {
+					end = to
+				}
+				if end.After(start) {
+					total += end.Sub(start)
+				}
+			}
+		}
+		cur = time.Date(y, mo, dd+1, 0, 0, 0, 0, cal.Location)
+	}
+	return total
+}

@@ -30,6 +30,8 @@ type Deps struct {
 	Policy    workflows.Policy
 	Replies   *actions.Replies
 	Tone      *actions.Tone
+	// Reports are the figures and the case export.
+	Reports *actions.Reports
 	// Draining is closed when the server shuts down.
 	Draining <-chan struct{}
 }
@@ -50,6 +52,7 @@ type deps struct {
 	policy    workflows.Policy
 	replies   *actions.Replies
 	tone      *actions.Tone
+	reports   *actions.Reports
 	draining  <-chan struct{}
 }
 
@@ -64,6 +67,7 @@ type API struct {
 	Handovers     *Handovers
 	Replies       *Replies
 	Tone          *Tone
+	Reports       *Reports
 	Docs          *Docs
 }
 
@@ -98,8 +102,8 @@ type Docs struct{}
 // New returns the API over d.
 func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
-		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone, draining: d.Draining}
+		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone, reports: d.Reports, draining: d.Draining}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
 		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd},
-		Replies: &Replies{dd}, Tone: &Tone{dd}, Docs: &Docs{}}
+		Replies: &Replies{dd}, Tone: &Tone{dd}, Reports: &Reports{dd}, Docs: &Docs{}}
 }

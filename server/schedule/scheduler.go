@@ -48,6 +48,9 @@ type Work struct {
 	// Approvals reminds and escalates the remedies that wait too long for
 	// approval; it runs on the reminder sweep's schedule.
 	Approvals func(ctx context.Context, now time.Time) error
+	// Reports brings the report facts of cases whose ledgers moved on up
+	// to date, a bounded number per sweep.
+	Reports func(ctx context.Context) error
 }
 
 // Words are the messages of reminders, in each reader's language (the
@@ -184,6 +187,11 @@ func (w *Work) sweepTick(ctx context.Context) {
 	if w.Approvals != nil {
 		if err := w.Approvals(ctx, now); err != nil {
 			w.log.Error("approvals sweep failed", "error", err)
+		}
+	}
+	if w.Reports != nil {
+		if err := w.Reports(ctx); err != nil {
+			w.log.Error("report facts refresh failed", "error", err)
 		}
 	}
 	if res.Deliveries > 0 {
