@@ -49,22 +49,39 @@ func (r *Reports) Refresh(ctx context.Context, def *time.Location, facts FactsOf
 	if err != nil {
 		return 0, err
 	}
-	done := 0
+	// Each batch starts after the last case of the one before: the rows
+	// the batches delete stay in the index until vacuumed, and starting
+	// from the first case every time walked over all of them again (at a
+	// million cases the rate fell from 3,500 cases a second to 230).
+	done, after := 0, int64(0)
 	for max <= 0 || done < max {
-		n, err := r.refreshBatch(ctx, def, facts)
+		n, last, err := r.refreshBatch(ctx, def, facts, after)
 		if err != nil || n == 0 {
 			return done, err
 		}
-		done += n
+		done, after = done+n, last
+		if done%analyzeEvery < n {
+			// A rebuild of many cases outruns autovacuum's statistics: on
+			// a table it had never analysed, PostgreSQL took 200 cases'
+			// facts for a million rows and deleted them by a sequential
+			// scan (600 ms a batch instead of a few).
+			if _, err := r.db.ExecContext(ctx, `ANALYZE report_facts`); err != nil {
+				return done, formatError(err, "report facts")
+			}
+		}
 	}
 	return done, nil
 }
 
-func (r *Reports) refreshBatch(ctx context.Context, def *time.Location, factsOf FactsOf) (int, error) {
+// analyzeEvery is how many cases a long refresh brings up to date between
+// two ANALYZEs of the facts.
+const analyzeEvery = 20_000
+
+func (r *Reports) refreshBatch(ctx context.Context, def *time.Location, factsOf FactsOf, after int64) (int, int64, error) {
 	var ids []int64
 	err := inTx(ctx, r.db, nil, "report facts", func(tx *sqlx.Tx) error {
-		if err := tx.SelectContext(ctx, &ids, `SELECT case_id FROM report_dirty ORDER BY case_id LIMIT $1
-			FOR UPDATE SKIP LOCKED`, refreshBatch); err != nil || len(ids) == 0 {
+		if err := tx.SelectContext(ctx, &ids, `SELECT case_id FROM report_dirty WHERE case_id > $2 ORDER BY case_id LIMIT $1
+			FOR UPDATE SKIP LOCKED`, refreshBatch, after); err != nil || len(ids) == 0 {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM report_dirty WHERE case_id = ANY($1)`, pq.Array(ids)); err != nil {
@@ -82,7 +99,10 @@ func (r *Reports) refreshBatch(ctx context.Context, def *time.Location, factsOf 
 		}
 		return insertFactsTx(ctx, tx, facts)
 	})
-	return len(ids), err
+	if err != nil || len(ids) == 0 {
+		return 0, after, err
+	}
+	return len(ids), ids[len(ids)-1], nil
 }
 
 // insertFactsTx copies facts in.
