@@ -110,7 +110,7 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		Reports: reports, Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
-		Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
+		Reports: reports, Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
