@@ -218,3 +218,42 @@ func TestDigestPeriods(t *testing.T) {
 		t.Error("a reminder has no summary period")
 	}
 }
+
+// TestSchedulerSendsTheDailySummary starts the real scheduler with the
+// daily summary on "@every 1s": the first run sends yesterday's summary,
+// the runs after it find the period claimed and send nothing.
+func TestSchedulerSendsTheDailySummary(t *testing.T) {
+	e := newEnvWith(t, map[string]string{"REDRESS_WEBHOOK_ALLOW_PRIVATE": "true",
+		"REDRESS_REPORT_SCHEDULE": "@every 1s", "REDRESS_REPORT_WEEKLY_SCHEDULE": "off"})
+	admin := e.caller(cases.RoleAdmin)
+	l := newListener(t)
+	createWebhook(t, admin, map[string]any{"name": "ERP", "url": l.URL + "/hook", "format": "json",
+		"secret": hookSecret, "events": []string{"report_daily", "report_weekly"}})
+	sched, err := e.srv.StartScheduler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sched.Stop()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(e.logs.String(), `"claimed":false`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no second run of the daily summary after 30 s; log:\n%s", e.logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	sched.Stop()
+	got := l.requests()
+	if len(got) != 1 || got[0].header.Get("X-Redress-Event") != "report_daily" {
+		t.Fatalf("%d requests, want the one daily summary: %+v", len(got), got)
+	}
+	var rows []struct {
+		Event string `db:"event"`
+		N     int    `db:"deliveries"`
+	}
+	if err := e.db.Select(&rows, `SELECT event, deliveries FROM report_digests`); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Event != "report_daily" || rows[0].N != 1 {
+		t.Fatalf("claims %+v, want one daily with one delivery", rows)
+	}
+}

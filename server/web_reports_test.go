@@ -27,7 +27,8 @@ func shanghai(t testing.TB) *time.Location {
 // reportWeek writes, for each of the seven days before today (in
 // Shanghai), one case of agent a answered in 30 minutes, given a refund
 // of 10.00 CNY and closed four hours after it opened, and one case of
-// agent b answered in an hour and left open. The ledgers are written
+// agent b answered in an hour and left open; a's first three are audited
+// from the random sample and pass. The ledgers are written
 // event by event at those times: the clock is the test's. It returns the
 // first day.
 func reportWeek(t *testing.T, db *sqlx.DB, a, b int64) time.Time {
@@ -48,7 +49,20 @@ func reportWeek(t *testing.T, db *sqlx.DB, a, b int64) time.Time {
 		}
 		return ev{after, cases.EventTransitioned, p}
 	}
-	write := func(at time.Time, agent int64, evs []ev) {
+	appendAt := func(id int64, at time.Time, kind cases.EventKind, payload map[string]any) {
+		err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+			_, l, _, err := store.LockCaseTx(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			return store.AppendEventsTx(ctx, tx, nil, at,
+				[]store.LedgerAppend{{Ledger: l, Events: []cases.NewEvent{{Kind: kind, Payload: payload}}}})
+		})
+		if err != nil {
+			t.Fatalf("case %d: %s: %v", id, kind, err)
+		}
+	}
+	write := func(at time.Time, agent int64, evs []ev) int64 {
 		var id int64
 		if err := db.Get(&id, `INSERT INTO cases (platform, shop, kind, state, due_at, assignee_id)
 			VALUES ('taobao', '杯具旗舰店', 'bad_review', 'respond', now(), $1) RETURNING id`, agent); err != nil {
@@ -57,23 +71,14 @@ func reportWeek(t *testing.T, db *sqlx.DB, a, b int64) time.Time {
 		evs = append([]ev{{0, cases.EventCreated, map[string]any{"state": "respond", "kind": "bad_review",
 			"shop": "杯具旗舰店", "platform": "taobao", "assignee_id": agent}}}, evs...)
 		for _, e := range evs {
-			err := s.InTx(ctx, func(tx *sqlx.Tx) error {
-				_, l, _, err := store.LockCaseTx(ctx, tx, id)
-				if err != nil {
-					return err
-				}
-				return store.AppendEventsTx(ctx, tx, nil, at.Add(e.after),
-					[]store.LedgerAppend{{Ledger: l, Events: []cases.NewEvent{{Kind: e.kind, Payload: e.payload}}}})
-			})
-			if err != nil {
-				t.Fatalf("case %d: %s: %v", id, e.kind, err)
-			}
+			appendAt(id, at.Add(e.after), e.kind, e.payload)
 		}
+		return id
 	}
 	first := today.AddDate(0, 0, -7)
 	for day := first; day.Before(today); day = day.AddDate(0, 0, 1) {
 		at := day.Add(10 * time.Hour)
-		write(at, a, []ev{
+		id := write(at, a, []ev{
 			move(30*time.Minute, "respond", "listen", nil),
 			move(time.Hour, "listen", "apologise", nil),
 			move(90*time.Minute, "apologise", "remedy", nil),
@@ -81,6 +86,16 @@ func reportWeek(t *testing.T, db *sqlx.DB, a, b int64) time.Time {
 			move(4*time.Hour, "follow_up", "closed", map[string]any{"outcome": map[string]any{"buyer_satisfied": true, "review": "upgraded", "note": "ok"}}),
 		})
 		write(at, b, []ev{move(time.Hour, "respond", "listen", nil)})
+		// The first three of A's closed cases are audited from the random
+		// sample, passed: too few for a rate.
+		if day.Before(first.AddDate(0, 0, 3)) {
+			var audit int64
+			if err := db.Get(&audit, `INSERT INTO audits (case_id, shop, closed_at, reasons, selected_at)
+				VALUES ($1, '杯具旗舰店', $2, '{random}', $2) RETURNING id`, id, at.Add(4*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			appendAt(id, at.Add(5*time.Hour), cases.EventAudited, map[string]any{"audit_id": audit, "round": 1, "verdict": "approved"})
+		}
 	}
 	return first
 }
@@ -105,7 +120,7 @@ func TestReportsPage(t *testing.T) {
 			a.DisplayName, b.DisplayName, "Cases opened and closed", "First response time", "Audit pass rate",
 			"Definitions reports-v1", `role="img"`, "<title id=\"chart-first_response-title\">",
 			"30 min", "1 h", "4 h", "10.00 CNY", "70.00 CNY", `class="sparkline"`,
-			"/api/v1/cases/export.csv", "format=csv", "sample too small", "Opened: cases created in the period")
+			"/api/v1/cases/export.csv", "format=csv", "sample too small (n=3)", "Opened: cases created in the period")
 		if n := strings.Count(body, "<svg"); n != 8+2 {
 			t.Errorf("%d SVGs, want a chart per figure (8) and a sparkline per agent (2)", n)
 		}

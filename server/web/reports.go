@@ -82,7 +82,7 @@ func (h *Reports) fill(c echo.Context, v *view, d *reportsPage, req actions.Repo
 	if err != nil {
 		return err
 	}
-	b := reportBuilder{h: h.UI, v: v, dir: dir, loc: q.Location, series: series, total: total}
+	b := reportBuilder{h: h.UI, v: v, dir: dir, loc: q.Location, series: series, total: total, from: req.From, to: req.To}
 	d.Figures, d.Groups = b.figures(), b.groupRows()
 	d.Downloads = reportDownloads(req)
 	return nil

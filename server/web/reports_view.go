@@ -65,6 +65,9 @@ type reportBuilder struct {
 	loc    *time.Location
 	series cases.Report
 	total  cases.Report
+	// from and to are the range as the form gave it, for the charts'
+	// descriptions.
+	from, to string
 }
 
 func (b reportBuilder) t(key string, args ...any) string { return b.h.t(b.v, key, args...) }
@@ -200,8 +203,7 @@ func (b reportBuilder) row(g string) cases.Figures {
 
 func (b reportBuilder) chart(id string, kind chart.Kind, title string, series []chart.Series, format func(float64) string) template.HTML {
 	// Bars count things; lines are durations and rates.
-	desc := b.t("reports.chart_desc", "figure", title, "from", b.v.D.(*reportsPage).From, "to", b.v.D.(*reportsPage).To,
-		"n", len(b.periods()))
+	desc := b.t("reports.chart_desc", "figure", title, "from", b.from, "to", b.to, "n", len(b.periods()))
 	return chart.Chart{ID: "chart-" + id, Kind: kind, Title: title, Desc: desc, Labels: b.labels(), Series: series,
 		Format: format, Empty: b.t("reports.no_data"), Whole: kind == chart.Bar}.SVG()
 }
