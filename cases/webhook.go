@@ -30,7 +30,8 @@ func (f WebhookFormat) Valid() bool { return slices.Contains(WebhookFormats(), f
 
 // WebhookEvents returns the ledger events a webhook may subscribe to.
 func WebhookEvents() []EventKind {
-	return []EventKind{EventReminded, EventEscalated, EventApprovalRequested, EventHandoverReminded}
+	return []EventKind{EventReminded, EventEscalated, EventApprovalRequested, EventHandoverReminded,
+		EventReportDaily, EventReportWeekly}
 }
 
 // Limits on webhook fields, shared with the schema.

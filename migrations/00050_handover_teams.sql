@@ -10,12 +10,15 @@ ALTER TABLE handovers ADD CONSTRAINT handovers_receiver_check CHECK ((to_user_id
 CREATE INDEX handovers_team_pending_idx ON handovers (id) WHERE acknowledged_at IS NULL AND to_user_id IS NULL;
 
 -- Webhooks may subscribe to the reminders of unacknowledged handovers.
+-- The lists also name the scheduled summaries of 00032_report_digests,
+-- which a new database applies before this file.
 ALTER TABLE webhooks DROP CONSTRAINT webhooks_events_check;
 ALTER TABLE webhooks ADD CONSTRAINT webhooks_events_check
-    CHECK (cardinality(events) > 0 AND events <@ ARRAY['reminded', 'escalated', 'approval_requested', 'handover_reminded']);
+    CHECK (cardinality(events) > 0 AND events <@ ARRAY['reminded', 'escalated', 'approval_requested', 'handover_reminded',
+        'report_daily', 'report_weekly']);
 ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_event_check;
 ALTER TABLE webhook_deliveries ADD CONSTRAINT webhook_deliveries_event_check
-    CHECK (event IN ('reminded', 'escalated', 'approval_requested', 'handover_reminded'));
+    CHECK (event IN ('reminded', 'escalated', 'approval_requested', 'handover_reminded', 'report_daily', 'report_weekly'));
 
 -- +goose Down
 DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE event = 'handover_reminded');

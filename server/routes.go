@@ -78,6 +78,9 @@ func (s *Server) routes() []route {
 		// case list's export.
 		{http.MethodGet, "/api/v1/reports/summary", signedIn, a.Reports.Summary, false},
 		{http.MethodGet, "/api/v1/cases/export.csv", signedIn, a.Reports.ExportCases, false},
+		// … and their pages: charts and tables per figure, the daily report.
+		{http.MethodGet, "/reports", signedIn, w.Reports.Page, false},
+		{http.MethodGet, "/reports/daily", signedIn, w.Reports.Daily, false},
 
 		// Supervisor's desk: remedy approvals and their policy, the audit
 		// queue, the scorecard, verdicts and disputes.

@@ -49,6 +49,7 @@ type Server struct {
 	web        *web.Web
 	work       *schedule.Work
 	sender     *webhook.Sender
+	digests    *actions.ReportDigests
 	// draining is closed when the server starts shutting down: long work
 	// (an import) stops at a safe point and tells its client to resume.
 	draining  chan struct{}
@@ -105,12 +106,14 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 		_, err := reports.RefreshFacts(ctx, reportRefreshPerSweep)
 		return err
 	}
+	s.digests = actions.NewReportDigests(reports, hooks, catalogue, base)
+	s.work.Digest = s.digests.Send
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
 		Reports: reports, Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
 		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
-		Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
+		Reports: reports, Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
@@ -167,6 +170,13 @@ func (s *Server) SweepApprovals(ctx context.Context, now time.Time) error {
 // DeliverWebhooks sends the webhook deliveries due at now.
 func (s *Server) DeliverWebhooks(ctx context.Context, now time.Time) (cases.DeliveryResult, error) {
 	return s.sender.Deliver(ctx, now)
+}
+
+// SendReportDigest sends the scheduled report summary of event for the
+// period before now (see actions.ReportDigests.Send); tests pass a
+// controlled clock.
+func (s *Server) SendReportDigest(ctx context.Context, event cases.EventKind, now time.Time) (cases.DigestResult, error) {
+	return s.digests.Send(ctx, event, now)
 }
 
 // StartScheduler starts the reminder sweep and the webhook delivery worker.

@@ -53,24 +53,70 @@ func (r *Reports) Refresh(ctx context.Context, def *time.Location, facts FactsOf
 	// the batches delete stay in the index until vacuumed, and starting
 	// from the first case every time walked over all of them again (at a
 	// million cases the rate fell from 3,500 cases a second to 230).
-	done, after := 0, int64(0)
+	done, after, waits := 0, int64(0), 0
 	for max <= 0 || done < max {
 		n, last, err := r.refreshBatch(ctx, def, facts, after)
-		if err != nil || n == 0 {
+		if err != nil {
 			return done, err
 		}
-		done, after = done+n, last
-		if done%analyzeEvery < n {
-			// A rebuild of many cases outruns autovacuum's statistics: on
-			// a table it had never analysed, PostgreSQL took 200 cases'
-			// facts for a million rows and deleted them by a sequential
-			// scan (600 ms a batch instead of a few).
-			if _, err := r.db.ExecContext(ctx, `ANALYZE report_facts`); err != nil {
-				return done, formatError(err, "report facts")
+		if n > 0 {
+			done, after = done+n, last
+			if done%analyzeEvery < n {
+				// A rebuild of many cases outruns autovacuum's statistics:
+				// on a table it had never analysed, PostgreSQL took 200
+				// cases' facts for a million rows and deleted them by a
+				// sequential scan (600 ms a batch instead of a few).
+				if _, err := r.db.ExecContext(ctx, `ANALYZE report_facts`); err != nil {
+					return done, formatError(err, "report facts")
+				}
 			}
+			continue
 		}
+		// What is left is held by other transactions: another refresh
+		// (a sweep's, or another instance's report) or a writer not yet
+		// committed. A report (max <= 0) must not sum facts without
+		// theirs: it waits for each such case and takes what they leave,
+		// from the first case again.
+		if max > 0 || waits == maxHeldWaits {
+			return done, nil
+		}
+		waits++
+		held, err := r.waitForHeld(ctx)
+		if err != nil || held == 0 {
+			return done, err
+		}
+		after = 0
 	}
 	return done, nil
+}
+
+// maxHeldWaits bounds how many times a report waits for held cases, so
+// that a stream of new writes cannot keep it waiting.
+const maxHeldWaits = 3
+
+// heldWaitLimit bounds how many held cases one wait covers; a report
+// waits for the rest in its next round.
+const heldWaitLimit = 1000
+
+// waitForHeld waits until the cases listed in report_dirty that other
+// transactions hold are released, one at a time and holding no other
+// lock (so that it can never close a deadlock), and returns how many were
+// listed.
+func (r *Reports) waitForHeld(ctx context.Context) (int, error) {
+	var ids []int64
+	if err := r.db.SelectContext(ctx, &ids, `SELECT case_id FROM report_dirty ORDER BY case_id LIMIT $1`, heldWaitLimit); err != nil {
+		return 0, formatError(err, "report facts")
+	}
+	for _, id := range ids {
+		err := inTx(ctx, r.db, nil, "report facts", func(tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(ctx, `SELECT 1 FROM report_dirty WHERE case_id = $1 FOR UPDATE`, id)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 // analyzeEvery is how many cases a long refresh brings up to date between

@@ -60,6 +60,12 @@ type Config struct {
 	// UploadTimeout bounds an evidence upload or a CSV import's transfer
 	// (REDRESS_UPLOAD_TIMEOUT): a client trickling its body is cut off.
 	UploadTimeout time.Duration
+	// ReportSchedule and WeeklyReportSchedule are when the daily and the
+	// weekly report summaries go to webhooks (REDRESS_REPORT_SCHEDULE,
+	// REDRESS_REPORT_WEEKLY_SCHEDULE: cron specs in REDRESS_TIMEZONE);
+	// empty is off.
+	ReportSchedule       string
+	WeeklyReportSchedule string
 }
 
 // DBLimits are the service pool's limits (migrations and the command line
@@ -134,6 +140,12 @@ func Load(getenv func(string) string) (Config, error) {
 
 	c.SweepSchedule = get("REDRESS_SWEEP_SCHEDULE", "@every 1m")
 	if err := checkSchedule(c.SweepSchedule); err != nil {
+		return c, err
+	}
+	if c.ReportSchedule, err = reportSchedule("REDRESS_REPORT_SCHEDULE", get("REDRESS_REPORT_SCHEDULE", "0 9 * * *")); err != nil {
+		return c, err
+	}
+	if c.WeeklyReportSchedule, err = reportSchedule("REDRESS_REPORT_WEEKLY_SCHEDULE", get("REDRESS_REPORT_WEEKLY_SCHEDULE", "0 9 * * 1")); err != nil {
 		return c, err
 	}
 
@@ -268,6 +280,18 @@ func checkSchedule(spec string) error {
 		}
 	}
 	return nil
+}
+
+// reportSchedule reads a report summary's schedule: a cron spec, or "off"
+// (returned as "").
+func reportSchedule(name, spec string) (string, error) {
+	if strings.EqualFold(spec, "off") {
+		return "", nil
+	}
+	if _, err := CronParser().Parse(spec); err != nil {
+		return "", fmt.Errorf("%s: %q is not a cron spec (or off): %v", name, spec, err)
+	}
+	return spec, nil
 }
 
 // checkLoopback refuses an address that is not host:port on loopback: the

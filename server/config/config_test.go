@@ -25,6 +25,15 @@ func TestConfigDefaults(t *testing.T) {
 	if cfg.Location.String() != "Asia/Shanghai" || cfg.SweepSchedule != "@every 1m" || cfg.MaxUploadBytes != 20<<20 {
 		t.Fatalf("defaults: %+v", cfg)
 	}
+	if cfg.ReportSchedule != "0 9 * * *" || cfg.WeeklyReportSchedule != "0 9 * * 1" {
+		t.Fatalf("report schedules: %q, %q", cfg.ReportSchedule, cfg.WeeklyReportSchedule)
+	}
+	off, err := config.Load(func(k string) string {
+		return map[string]string{"REDRESS_REPORT_WEEKLY_SCHEDULE": "off", "REDRESS_REPORT_SCHEDULE": "30 8 * * *"}[k]
+	})
+	if err != nil || off.WeeklyReportSchedule != "" || off.ReportSchedule != "30 8 * * *" {
+		t.Fatalf("weekly summary off: %v %q %q", err, off.ReportSchedule, off.WeeklyReportSchedule)
+	}
 	https, err := config.Load(func(k string) string {
 		return map[string]string{"REDRESS_BASE_URL": "https://redress.example.com/"}[k]
 	})
@@ -46,6 +55,8 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{"REDRESS_SWEEP_SCHEDULE", "every minute"},
 		{"REDRESS_SWEEP_SCHEDULE", "61 * * * *"},
 		{"REDRESS_SWEEP_SCHEDULE", "@every 100ms"},
+		{"REDRESS_REPORT_SCHEDULE", "daily at nine"},
+		{"REDRESS_REPORT_WEEKLY_SCHEDULE", "0 9 * * 8"},
 		{"REDRESS_MAX_BODY_BYTES", "-1"},
 		{"REDRESS_MAX_UPLOAD_BYTES", "20MB"},
 		{"REDRESS_WEBHOOK_ALLOW_PRIVATE", "maybe"},

@@ -51,6 +51,11 @@ type Work struct {
 	// Reports brings the report facts of cases whose ledgers moved on up
 	// to date, a bounded number per sweep.
 	Reports func(ctx context.Context) error
+	// Digest sends the scheduled report summary of event (report_daily on
+	// REDRESS_REPORT_SCHEDULE, report_weekly on
+	// REDRESS_REPORT_WEEKLY_SCHEDULE) for the period before now, once
+	// across instances, and says how many deliveries it queued.
+	Digest func(ctx context.Context, event cases.EventKind, now time.Time) (cases.DigestResult, error)
 }
 
 // Words are the messages of reminders, in each reader's language (the
@@ -151,8 +156,24 @@ func (w *Work) Start() (*Scheduler, error) {
 		cancel()
 		return nil, fmt.Errorf("delivery schedule: %w", err)
 	}
+	for _, d := range []struct {
+		name, spec string
+		event      cases.EventKind
+	}{
+		{"REDRESS_REPORT_SCHEDULE", w.cfg.ReportSchedule, cases.EventReportDaily},
+		{"REDRESS_REPORT_WEEKLY_SCHEDULE", w.cfg.WeeklyReportSchedule, cases.EventReportWeekly},
+	} {
+		if d.spec == "" || w.Digest == nil {
+			continue
+		}
+		if _, err := c.AddFunc(d.spec, func() { w.digestTick(ctx, d.event) }); err != nil {
+			cancel()
+			return nil, fmt.Errorf("%s: %q is not a cron spec: %v", d.name, d.spec, err)
+		}
+	}
 	c.Start()
 	w.log.Info("scheduler started", "sweep", w.cfg.SweepSchedule, "deliveries", deliverySchedule,
+		"report_daily", w.cfg.ReportSchedule, "report_weekly", w.cfg.WeeklyReportSchedule,
 		"time_zone", w.cfg.Location.String())
 	return &Scheduler{cron: c, cancel: cancel}, nil
 }
@@ -194,6 +215,25 @@ func (w *Work) sweepTick(ctx context.Context) {
 			w.log.Error("report facts refresh failed", "error", err)
 		}
 	}
+	if res.Deliveries > 0 {
+		w.deliveryTick(ctx)
+	}
+}
+
+// digestTick sends a scheduled report summary at the database's clock,
+// then delivers it.
+func (w *Work) digestTick(ctx context.Context, event cases.EventKind) {
+	now, err := w.dbNow(ctx)
+	if err != nil {
+		w.log.Warn("report summary skipped: no database clock", "event", event, "error", err)
+		return
+	}
+	res, err := w.Digest(ctx, event, now)
+	if err != nil {
+		w.log.Error("report summary failed", "event", event, "error", err)
+		return
+	}
+	w.log.Info("report summary", "event", event, "claimed", res.Claimed, "deliveries", res.Deliveries)
 	if res.Deliveries > 0 {
 		w.deliveryTick(ctx)
 	}

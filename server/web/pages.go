@@ -46,6 +46,8 @@ var pageFiles = map[string][]string{
 	"policy":         {"policy.html"},
 	"platform_rules": {"platform_rules.html"},
 	"tone_rules":     {"tone_rules.html"},
+	"reports":        {"reports.html"},
+	"daily_report":   {"daily_report.html"},
 	"error":          {"error.html"},
 }
 
@@ -66,6 +68,8 @@ type Deps struct {
 	Handovers *actions.Handovers
 	Replies   *actions.Replies
 	Tone      *actions.Tone
+	// Reports are the report figures the reports pages show.
+	Reports *actions.Reports
 	// Draining is closed when the server shuts down.
 	Draining <-chan struct{}
 }
@@ -90,6 +94,7 @@ type UI struct {
 	handovers *actions.Handovers
 	replies   *actions.Replies
 	tone      *actions.Tone
+	reports   *actions.Reports
 	draining  <-chan struct{}
 }
 
@@ -107,6 +112,7 @@ type Web struct {
 	Replies       *Replies
 	Desk          *Desk
 	Rules         *Rules
+	Reports       *Reports
 }
 
 // HandoverPages handles the end-of-shift page and the handovers inbox.
@@ -152,9 +158,10 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
 	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone, ui.draining = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone, d.Draining
+	ui.reports = d.Reports
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
 		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},
-		Replies: &Replies{ui}, Desk: &Desk{ui}, Rules: &Rules{ui}}, nil
+		Replies: &Replies{ui}, Desk: &Desk{ui}, Rules: &Rules{ui}, Reports: &Reports{ui}}, nil
 }
 
 // newUI parses every page in every language, failing on the first

@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"redress/cases"
+	"redress/cases/store"
+	"redress/cases/testdb"
+	"redress/workflows"
+)
+
+// TestReportWaitsForFactsHeldElsewhere holds a listed case the way
+// another instance's refresh does (its report_dirty row locked in an open
+// transaction), runs a report's refresh, and checks that the report does
+// not sum facts without that case's: it waits for the holder, then
+// refreshes what the holder left listed.
+func TestReportWaitsForFactsHeldElsewhere(t *testing.T) {
+	db := testdb.New(t)
+	s := store.New(db)
+	ctx := context.Background()
+	a := addUser(t, db, cases.RoleAgent).ID
+	// A first refresh records the zone the facts are in, so that the one
+	// below has no reason to list every case again.
+	if _, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0); err != nil {
+		t.Fatal(err)
+	}
+	c := insertLedgerCase(t, db, s, "taobao", "S1", "complaint")
+	c.add("2026-11-10T09:00:00Z", cases.EventCreated, map[string]any{"state": "respond", "kind": "complaint",
+		"shop": "S1", "platform": "taobao", "assignee_id": a})
+
+	holder, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback() //nolint:errcheck
+	var held int64
+	if err := holder.GetContext(ctx, &held, `SELECT case_id FROM report_dirty WHERE case_id = $1 FOR UPDATE`, c.id); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0)
+		done <- err
+	}()
+	// The refresh waits for the held row: PostgreSQL shows it waiting
+	// for a lock. (No timing: the loop ends when the wait is seen, or the
+	// refresh returns, which fails the test.)
+	for {
+		var waiting int
+		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the refresh returned (%v) while a listed case was held elsewhere", err)
+		default:
+		}
+	}
+	// The holder lets go without taking the case off the list (a writer
+	// that commits, or a refresh that failed): the report refreshes it.
+	if err := holder.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var facts, listed int
+	if err := db.Get(&facts, `SELECT count(*) FROM report_facts WHERE case_id = $1 AND figure = 'opened'`, c.id); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&listed, `SELECT count(*) FROM report_dirty`); err != nil {
+		t.Fatal(err)
+	}
+	if facts != 1 || listed != 0 {
+		t.Fatalf("after the wait: %d opened facts, %d cases still listed; want 1 and 0", facts, listed)
+	}
+}
