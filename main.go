@@ -146,7 +146,7 @@ func prepare(ctx context.Context, cfg config.Config, dbs databases, log *slog.Lo
 		return err
 	}
 	if demo {
-		return loadDemo(ctx, db, stdout)
+		return loadDemo(ctx, dbs.owner, cfg, stdout)
 	}
 	return firstRun(ctx, db, cfg, log, stdout)
 }
@@ -289,20 +289,20 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sq
 
 // openMigrated is openDatabase with the schema brought up to date, for the
 // commands that write (demo, user add).
-func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, databases, func(), error) {
 	db, dbs, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
 	if _, err := migrations.Up(ctx, db.DB); err != nil {
 		closeDB()
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
 	if err := grantApp(ctx, db, dbs); err != nil {
 		closeDB()
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
-	return db, closeDB, nil
+	return db, dbs, closeDB, nil
 }
 
 // unwrapOp drops net.OpError's repetition of the address.
