@@ -258,6 +258,14 @@ func databaseURLs(ctx context.Context, cfg config.Config, log *slog.Logger) (dat
 		return databases{app: cfg.DatabaseURL, owner: owner}, func() {}, nil
 	}
 	pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	if fe := (*pgembed.FolderError)(nil); errors.As(err, &fe) {
+		who := "you can write"
+		if fe.User != "" {
+			who = "the " + fe.User + " user can reach (PostgreSQL refuses to run as root)"
+		}
+		return databases{}, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w; set REDRESS_DATA_DIR (now %s) to a folder %s, or DATABASE_URL to a PostgreSQL server of your own",
+			err, cfg.DataDir, who)
+	}
 	if err != nil {
 		return databases{}, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
 	}
