@@ -75,6 +75,14 @@ func TestBrowserNotifications(t *testing.T) {
 			if after := b.text("#unread"); after != strconv.Itoa(n-1) {
 				b.fail("badge %s after opening one of %s unread", after, before)
 			}
+			// j selects the first notice, Enter opens it.
+			b.open("/notifications")
+			want = eval[string](b, `document.querySelector('.notice-row').closest('.notice-group').querySelector('h2 a').getAttribute('href')`)
+			b.do(chromedp.KeyEvent("j"))
+			b.follow(chromedp.KeyEvent("\r"))
+			if p := b.path(); p != want {
+				b.fail("j, Enter in the inbox led to %s, want the first notice's case %s", p, want)
+			}
 			if strings.Contains(b.text("main"), "notice_kind.") {
 				b.fail("a raw catalogue key on the case page")
 			}
