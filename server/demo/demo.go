@@ -5,9 +5,12 @@ package demo
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -84,16 +87,28 @@ func Load(ctx context.Context, db *sqlx.DB, people *store.People, o Options, out
 		}
 		o.Zone = zone
 	}
-	var users []cases.User
-	for _, du := range Users() {
-		u, err := people.CreateUser(ctx, cases.NewUser{Email: du.Email, DisplayName: du.Name, Role: du.Role,
-			Language: du.Language, TimeZone: "Asia/Shanghai", Password: du.Password})
-		if err != nil {
-			return false, fmt.Errorf("demo: user %s: %w", du.Email, err)
-		}
-		users = append(users, u)
+	// The accounts at once: hashing each password takes argon2id a
+	// good part of a second.
+	users := make([]cases.User, len(Users()))
+	errs := make([]error, len(users))
+	var wg sync.WaitGroup
+	for i, du := range Users() {
+		wg.Go(func() {
+			users[i], errs[i] = people.CreateUser(ctx, cases.NewUser{Email: du.Email, DisplayName: du.Name, Role: du.Role,
+				Language: du.Language, TimeZone: "Asia/Shanghai", Password: du.Password})
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("demo: user %s: %w", du.Email, errs[i])
+			}
+		})
 	}
-	w := newWalk(ctx, db, o, users, end.UTC())
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return false, err
+	}
+	w, err := newWalk(ctx, db, o, users, end.UTC())
+	if err != nil {
+		return false, err
+	}
 	if err := w.run(); err != nil {
 		return false, err
 	}
@@ -133,9 +148,12 @@ type walk struct {
 	end    time.Time                    // the present
 	queue  agenda
 	seq    int
+	// passing scores every checklist item in full: the verdict the
+	// supervisor gives the audited cases she gets to.
+	passing map[string]*int
 }
 
-func newWalk(ctx context.Context, db *sqlx.DB, o Options, users []cases.User, end time.Time) *walk {
+func newWalk(ctx context.Context, db *sqlx.DB, o Options, users []cases.User, end time.Time) (*walk, error) {
 	w := &walk{ctx: ctx, o: o, rng: rand.New(rand.NewPCG(20261124, 7)), agents: users[2:], sup: users[1], end: end,
 		open: map[int64]cases.ReminderCase{}, fired: map[firedKey]bool{}}
 	st := store.New(db)
@@ -146,7 +164,16 @@ func newWalk(ctx context.Context, db *sqlx.DB, o Options, users []cases.User, en
 	w.rem = store.NewReminders(db).WithSweepTime()
 	w.plan = o.Reminders.SweepPlan(o.Words.Reminder)
 	w.plan.Location = o.Zone
-	return w
+	items, err := st.Desk().Checklist(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("demo: audit checklist: %w", err)
+	}
+	full := 2
+	w.passing = map[string]*int{}
+	for _, it := range items {
+		w.passing[it.Key] = &full
+	}
+	return w, nil
 }
 
 // step is one thing that happens at a time: a case's move, or a sweep.
@@ -259,6 +286,24 @@ func (w *walk) track(c cases.Case) {
 	w.open[c.ID] = cases.ReminderCase{ID: c.ID, Ref: c.Ref, State: c.State, DueAt: c.DueAt, PlatformDueAt: c.PlatformDueAt, AssigneeID: c.AssigneeID}
 }
 
+// audit has the supervisor judge a case that closed at closed, an hour
+// to a day later, when the audit sampling put it in her queue (most closed
+// cases it did not: then there is nothing to judge). The newest closings
+// stay in the queue, as on a real desk.
+func (w *walk) audit(supCtx context.Context, id *int64, closed time.Time) {
+	at := w.morning(closed.Add(time.Duration(60+w.rng.IntN(25*60)) * time.Minute))
+	if at.After(w.end.Add(-time.Hour)) {
+		return
+	}
+	w.at(at, func() error {
+		_, err := w.ops.GiveVerdict(supCtx, *id, workflows.VerdictInput{Verdict: cases.VerdictApproved, Scores: w.passing})
+		if cases.ErrorCode(err) == cases.NotFound {
+			return nil // not sampled for audit
+		}
+		return err
+	})
+}
+
 // sweep fires the reminders due at the walk's now, as the scheduler would.
 func (w *walk) sweep() error {
 	for _, rc := range w.open {
@@ -308,7 +353,7 @@ func (w *walk) within(in cases.CaseInput, after int) time.Duration {
 
 // planCase invents case i and the times of its steps. Closed cases end
 // anywhere in the fortnight; open ones end now, their last step a fraction
-// of its deadline ago, so that only a few (about one in twelve of those
+// of its deadline ago, so that only a few (about one in ten of those
 // assigned) are overdue. Earlier steps lie back from the last by fractions
 // of each state's deadline, now and then a little late, in the desk's
 // working hours.
@@ -333,8 +378,13 @@ func (w *walk) planCase(i int) casePlan {
 		p.last = []int{stepCreate, stepListen, stepListen, stepApologise, stepRemedy, stepRemedy, stepFollowUp, stepFollowUp}[rng.IntN(8)]
 		d := w.within(p.in, p.last)
 		back := time.Duration(float64(d) * (0.05 + 0.85*rng.Float64()))
-		if p.in.AssigneeID != nil && rng.IntN(12) == 0 {
-			back = d + time.Duration(5+rng.IntN(150))*time.Minute // overdue
+		if p.in.AssigneeID != nil && rng.IntN(10) == 0 {
+			// Overdue: mostly by less than the inbox keeps a reminder
+			// unread, now and then by hours.
+			back = d + time.Duration(5+rng.IntN(105))*time.Minute
+			if rng.IntN(5) == 0 {
+				back = d + time.Duration(2*60+rng.IntN(3*60))*time.Minute
+			}
 		}
 		final = w.end.Add(-back).Truncate(time.Second)
 	}
@@ -407,6 +457,20 @@ func (w *walk) working(t time.Time) time.Time {
 	return l.UTC().Truncate(time.Second)
 }
 
+// morning moves a time that falls outside the desk's hours on to a minute
+// of the next morning's first hour.
+func (w *walk) morning(t time.Time) time.Time {
+	l := t.In(w.o.Zone)
+	if h := l.Hour(); h < 9 || h >= 23 {
+		day := l
+		if h >= 23 {
+			day = l.AddDate(0, 0, 1)
+		}
+		l = time.Date(day.Year(), day.Month(), day.Day(), 9, w.rng.IntN(60), w.rng.IntN(60), 0, w.o.Zone)
+	}
+	return l.UTC().Truncate(time.Second)
+}
+
 // schedule puts a planned case's steps on the agenda; each step finds the
 // case's id through the create step, which runs first.
 func (w *walk) schedule(p casePlan) {
@@ -429,6 +493,11 @@ func (w *walk) schedule(p casePlan) {
 	remedy := workflows.RemedyInput{Type: "partial_refund", MoneyInput: cases.MoneyInput{Amount: fmt.Sprintf("%d.00", 5+w.rng.IntN(30)), Currency: "CNY"}}
 	if p.in.OrderValue != nil {
 		remedy.Currency = p.in.OrderValue.Currency
+		// Now and then a refund above the agent's limit (100 USD by
+		// default), which waits for the supervisor's approval.
+		if v, _ := strconv.ParseFloat(p.in.OrderValue.Amount, 64); remedy.Currency == "USD" && v >= 150 && w.rng.IntN(3) == 0 {
+			remedy.Amount = fmt.Sprintf("%d.00", 105+w.rng.IntN(40))
+		}
 	}
 	satisfied := w.rng.IntN(4) > 0
 	review := cases.ReviewOutcome("not_applicable")
@@ -489,6 +558,9 @@ func (w *walk) schedule(p casePlan) {
 			}
 			return nil
 		})
+		if kind == stepClose && !p.early && w.rng.IntN(4) > 0 {
+			w.audit(supCtx, &id, at)
+		}
 		if !p.comment[k] {
 			continue
 		}

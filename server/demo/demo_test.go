@@ -174,6 +174,17 @@ func TestLoadWalksItsOwnPast(t *testing.T) {
 			t.Fatalf("%d agents with %d unread notices in all: the demo should show each a few", len(rows), total)
 		}
 	})
+	t.Run("TheDeskAuditsAndApproves", func(t *testing.T) {
+		var done, queued, approvals int
+		if err := db.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'queued'),
+			(SELECT count(*) FROM case_events WHERE kind = 'remedy_approved') FROM audits`).Scan(&done, &queued, &approvals); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d audits done, %d queued, %d remedies approved", done, queued, approvals)
+		if done == 0 || queued == 0 {
+			t.Fatalf("%d audits done and %d queued: the supervisor judges most sampled cases and the newest wait", done, queued)
+		}
+	})
 	t.Run("LoadsOnce", func(t *testing.T) {
 		again, err := Load(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()),
 			Options{Cases: 1, Policy: workflows.DefaultPolicy(), Reminders: workflows.DefaultReminderPolicy(), Words: words}, io.Discard)
