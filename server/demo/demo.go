@@ -61,6 +61,10 @@ const Fortnight = 14 * 24 * time.Hour
 // than this, or about a case its reader has acted on since, was read.
 const SeenWithin = 2 * time.Hour
 
+// latePerAgent is how many of each agent's open cases are overdue when the
+// demo starts.
+const latePerAgent = 3
+
 // sweepEvery is how often the walk sweeps for reminders: the server sweeps
 // every minute, the past is walked in coarser steps.
 const sweepEvery = 30 * time.Minute
@@ -148,6 +152,7 @@ type walk struct {
 	end    time.Time                    // the present
 	queue  agenda
 	seq    int
+	late   map[int64]int // each agent's overdue open cases so far
 	// passing scores every checklist item in full: the verdict the
 	// supervisor gives the audited cases she gets to.
 	passing map[string]*int
@@ -155,7 +160,7 @@ type walk struct {
 
 func newWalk(ctx context.Context, db *sqlx.DB, o Options, users []cases.User, end time.Time) (*walk, error) {
 	w := &walk{ctx: ctx, o: o, rng: rand.New(rand.NewPCG(20261124, 7)), agents: users[2:], sup: users[1], end: end,
-		open: map[int64]cases.ReminderCase{}, fired: map[firedKey]bool{}}
+		open: map[int64]cases.ReminderCase{}, fired: map[firedKey]bool{}, late: map[int64]int{}}
 	st := store.New(db)
 	st.SetLocation(o.Zone)
 	clocked := st.WithClock(func() time.Time { return w.now })
@@ -353,8 +358,8 @@ func (w *walk) within(in cases.CaseInput, after int) time.Duration {
 
 // planCase invents case i and the times of its steps. Closed cases end
 // anywhere in the fortnight; open ones end now, their last step a fraction
-// of its deadline ago, so that only a few (about one in ten of those
-// assigned) are overdue. Earlier steps lie back from the last by fractions
+// of its deadline ago, so that only a few are overdue (latePerAgent of
+// each agent's). Earlier steps lie back from the last by fractions
 // of each state's deadline, now and then a little late, in the desk's
 // working hours.
 func (w *walk) planCase(i int) casePlan {
@@ -378,12 +383,14 @@ func (w *walk) planCase(i int) casePlan {
 		p.last = []int{stepCreate, stepListen, stepListen, stepApologise, stepRemedy, stepRemedy, stepFollowUp, stepFollowUp}[rng.IntN(8)]
 		d := w.within(p.in, p.last)
 		back := time.Duration(float64(d) * (0.05 + 0.85*rng.Float64()))
-		if p.in.AssigneeID != nil && rng.IntN(10) == 0 {
-			// Overdue: mostly by less than the inbox keeps a reminder
-			// unread, now and then by hours.
+		if p.in.AssigneeID != nil && w.late[p.agent.ID] < latePerAgent && rng.IntN(4) == 0 {
+			// Overdue: by less than the inbox keeps a reminder unread,
+			// the agent's last one by hours (its reminder read, the
+			// step still waiting).
+			w.late[p.agent.ID]++
 			back = d + time.Duration(5+rng.IntN(105))*time.Minute
-			if rng.IntN(5) == 0 {
-				back = d + time.Duration(2*60+rng.IntN(3*60))*time.Minute
+			if w.late[p.agent.ID] == latePerAgent {
+				back = d + time.Duration(150+rng.IntN(150))*time.Minute
 			}
 		}
 		final = w.end.Add(-back).Truncate(time.Second)
