@@ -146,7 +146,7 @@ func prepare(ctx context.Context, cfg config.Config, dbs databases, log *slog.Lo
 		return err
 	}
 	if demo {
-		return loadDemo(ctx, db, stdout)
+		return loadDemo(ctx, dbs.owner, cfg, stdout)
 	}
 	return firstRun(ctx, db, cfg, log, stdout)
 }
@@ -258,6 +258,14 @@ func databaseURLs(ctx context.Context, cfg config.Config, log *slog.Logger) (dat
 		return databases{app: cfg.DatabaseURL, owner: owner}, func() {}, nil
 	}
 	pg, err := pgembed.Start(ctx, pgembed.Options{DataDir: filepath.Join(cfg.DataDir, "postgres"), Logger: log})
+	if fe := (*pgembed.FolderError)(nil); errors.As(err, &fe) {
+		who := "you can write"
+		if fe.User != "" {
+			who = "the " + fe.User + " user can reach (PostgreSQL refuses to run as root)"
+		}
+		return databases{}, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w; set REDRESS_DATA_DIR (now %s) to a folder %s, or DATABASE_URL to a PostgreSQL server of your own",
+			err, cfg.DataDir, who)
+	}
 	if err != nil {
 		return databases{}, nil, fmt.Errorf("embedded PostgreSQL (DATABASE_URL is unset): %w", err)
 	}
@@ -289,20 +297,20 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*sq
 
 // openMigrated is openDatabase with the schema brought up to date, for the
 // commands that write (demo, user add).
-func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, func(), error) {
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlx.DB, databases, func(), error) {
 	db, dbs, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
 	if _, err := migrations.Up(ctx, db.DB); err != nil {
 		closeDB()
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
 	if err := grantApp(ctx, db, dbs); err != nil {
 		closeDB()
-		return nil, nil, err
+		return nil, dbs, nil, err
 	}
-	return db, closeDB, nil
+	return db, dbs, closeDB, nil
 }
 
 // unwrapOp drops net.OpError's repetition of the address.

@@ -7,12 +7,11 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/jmoiron/sqlx"
-
 	"redress/cases"
 	"redress/cases/store"
 	"redress/server/config"
 	"redress/server/demo"
+	"redress/ui/i18n"
 	"redress/workflows"
 )
 
@@ -22,16 +21,39 @@ const demoCases = 300
 // demoCommand runs `redress demo`: it loads the demo data set into an empty
 // database (migrating it first) and prints the demo accounts.
 func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	db, closeDB, err := openMigrated(ctx, cfg, log)
+	_, dbs, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	return loadDemo(ctx, db, stdout)
+	return loadDemo(ctx, dbs.owner, cfg, stdout)
 }
 
-func loadDemo(ctx context.Context, db *sqlx.DB, stdout io.Writer) error {
-	loaded, err := demo.Load(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()), workflows.DefaultPolicy(), demoCases, stdout)
+// loadDemo walks the demo data set into the migrated database at dsn, under
+// the protocol and reminder policies the server runs with (cfg's grace,
+// lead and business hours), on a pool of its own whose commits do not wait
+// for the disk: a crash loses the half-loaded demo, which a new empty
+// database loads again.
+func loadDemo(ctx context.Context, dsn string, cfg config.Config, stdout io.Writer) error {
+	db, err := store.Open(ctx, dsn, store.Limits{AsyncCommit: true})
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	words, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	policy := workflows.DefaultPolicy()
+	policy.Zone = cfg.Location
+	policy.Deadlines.BusinessHours = cfg.BusinessHoursSLA
+	reminders := workflows.ReminderPolicy{Grace: cfg.EscalationGrace, PlatformLead: cfg.PlatformLead,
+		BusinessHours: cfg.BusinessHoursSLA, Zone: cfg.Location}
+	if reminders.Grace <= 0 || reminders.PlatformLead <= 0 {
+		reminders = workflows.DefaultReminderPolicy()
+	}
+	loaded, err := demo.Load(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()),
+		demo.Options{Cases: demoCases, Policy: policy, Reminders: reminders, Words: words}, stdout)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,11 @@ func TestServeRefusesBadInputWithOneLine(t *testing.T) {
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	locked := filepath.Join(t.TempDir(), "locked")
+	if err := os.Mkdir(locked, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -95,6 +100,10 @@ func TestServeRefusesBadInputWithOneLine(t *testing.T) {
 		{"UnreachableDatabase", map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", "REDRESS_ADDR": freeAddr(t)}, "DATABASE_URL"},
 		{"PortInUse", map[string]string{"REDRESS_ADDR": busy.Addr().String()}, "REDRESS_ADDR"},
 		{"DataFolderNotWritable", map[string]string{"REDRESS_DATA_DIR": filepath.Join(file, "data"), "REDRESS_ADDR": freeAddr(t)}, "a-file"},
+		// Started as root, Redress runs PostgreSQL as the postgres user,
+		// who cannot enter a folder of mode 0000 (nor can anyone else but
+		// root): the error says what to set.
+		{"DataFolderUnreachable", map[string]string{"REDRESS_DATA_DIR": filepath.Join(locked, "data"), "REDRESS_ADDR": freeAddr(t)}, "REDRESS_DATA_DIR (now " + filepath.Join(locked, "data") + ")"},
 		{"UnknownCommand", nil, "unknown command"},
 	}
 	for _, c := range cases {
@@ -113,6 +122,9 @@ func TestServeRefusesBadInputWithOneLine(t *testing.T) {
 			}
 			if c.name != "UnknownCommand" && strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error is not one line: %q", err)
+			}
+			if strings.HasPrefix(c.name, "DataFolder") && !strings.Contains(err.Error(), "set REDRESS_DATA_DIR") {
+				t.Fatalf("error %q does not say to set REDRESS_DATA_DIR", err)
 			}
 		})
 	}

@@ -69,7 +69,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	db, closeDB, err := openMigrated(ctx, cfg, log)
+	db, _, closeDB, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,10 @@ type NotificationPage struct {
 // NotificationFilter selects a page of an inbox.
 type NotificationFilter struct {
 	UnreadOnly bool
-	Limit      int
-	Cursor     string
+	// Kinds, when not empty, keeps only notices of these kinds.
+	Kinds  []string
+	Limit  int
+	Cursor string
 }
 
 // Validate checks a filter and fills its defaults.

@@ -416,8 +416,8 @@ func TestBrowserNotificationBadgeUpdates(t *testing.T) {
 		b.fail("badge %q after one reminder, want 1", n)
 	}
 	b.click(`nav a[href="/notifications"]`)
-	b.wantText(".notices", cs.Ref)
-	b.click(".notice-item.unread form input[name=open] ~ button")
+	b.wantText(".notice-groups", cs.Ref)
+	b.click(".notice-row.unread .notice-open")
 	if p := b.path(); p != "/cases/"+strconv.FormatInt(cs.ID, 10) {
 		b.fail("opening the notice led to %s", p)
 	}

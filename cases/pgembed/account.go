@@ -93,7 +93,7 @@ func (a *account) checkTraversable(dataDir, dir string) error {
 		case int(st.Uid) != a.uid && a.inGroup(int(st.Gid)) && perm&0o010 != 0:
 		case int(st.Uid) != a.uid && !a.inGroup(int(st.Gid)) && perm&0o001 != 0:
 		default:
-			return fmt.Errorf("pgembed: the %s user cannot reach data folder %s because %s is mode %04o: run \"chmod o+x %s\" or put the data folder elsewhere", a.name, dataDir, d, perm, d)
+			return folderError(dataDir, a, "pgembed: the %s user cannot reach data folder %s because %s is mode %04o: run \"chmod o+x %s\" or choose another data folder", a.name, dataDir, d, perm, d)
 		}
 	}
 	return nil

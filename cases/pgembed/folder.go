@@ -39,12 +39,12 @@ func prepareParent(l layout, acct *account) (undo func(), err error) {
 		d := missing[i]
 		if err := os.Mkdir(d, 0o755); err != nil {
 			undo()
-			return func() {}, fmt.Errorf("pgembed: cannot create data folder %s: %w", l.dataDir, err)
+			return func() {}, folderError(l.dataDir, acct, "pgembed: cannot create data folder %s: %w", l.dataDir, err)
 		}
 		created = append(created, d)
 		if err := os.Chmod(d, 0o755); err != nil { // past the umask
 			undo()
-			return func() {}, fmt.Errorf("pgembed: cannot create data folder %s: %w", l.dataDir, err)
+			return func() {}, folderError(l.dataDir, acct, "pgembed: cannot create data folder %s: %w", l.dataDir, err)
 		}
 	}
 	fi, err := os.Stat(l.parent)
@@ -53,12 +53,12 @@ func prepareParent(l layout, acct *account) (undo func(), err error) {
 	}
 	if err != nil {
 		undo()
-		return func() {}, fmt.Errorf("pgembed: cannot create data folder %s: %w", l.dataDir, err)
+		return func() {}, folderError(l.dataDir, acct, "pgembed: cannot create data folder %s: %w", l.dataDir, err)
 	}
 	probe, err := os.CreateTemp(l.parent, ".pgembed-probe-*")
 	if err != nil {
 		undo()
-		return func() {}, fmt.Errorf("pgembed: data folder %s is not writable: %w", l.dataDir, err)
+		return func() {}, folderError(l.dataDir, acct, "pgembed: data folder %s is not writable: %w", l.dataDir, err)
 	}
 	probe.Close()
 	os.Remove(probe.Name())
@@ -67,16 +67,16 @@ func prepareParent(l layout, acct *account) (undo func(), err error) {
 
 // checkInitTarget makes sure dir is missing or an empty folder, so that a
 // new cluster may be put there.
-func checkInitTarget(dir string) error {
+func checkInitTarget(dir string, acct *account) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("pgembed: data folder %s: %w", dir, err)
+		return folderError(dir, acct, "pgembed: data folder %s: %w", dir, err)
 	}
 	if len(entries) > 0 {
-		return fmt.Errorf("pgembed: data folder %s is not empty and holds no PostgreSQL cluster (no PG_VERSION): empty it or choose another folder", dir)
+		return folderError(dir, acct, "pgembed: data folder %s is not empty and holds no PostgreSQL cluster (no PG_VERSION): empty it or choose another folder", dir)
 	}
 	return nil
 }

@@ -351,6 +351,9 @@ func TestUnwritableDataDir(t *testing.T) {
 	if !strings.Contains(msg, dataDir) || strings.Contains(msg, "\n") {
 		t.Errorf("error %q should name %s on one line", msg, dataDir)
 	}
+	if fe := (*FolderError)(nil); !errors.As(err, &fe) || fe.Dir != dataDir {
+		t.Errorf("error %q is not a FolderError about %s, which lets the caller name its setting", msg, dataDir)
+	}
 	t.Log(msg)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -362,6 +365,30 @@ func TestUnwritableDataDir(t *testing.T) {
 	if b, _ := os.ReadFile(file); string(b) != "not a folder\n" {
 		t.Errorf("Start changed %s", file)
 	}
+}
+
+// TestUnreachableDataDir starts in a folder under one of mode 0000: root
+// runs PostgreSQL as the postgres user, who cannot enter it (and a user
+// other than root cannot either). The error is a FolderError for the
+// user PostgreSQL runs as, and names the folder to open up.
+func TestUnreachableDataDir(t *testing.T) {
+	requireBinaries(t)
+	t.Parallel()
+	locked := filepath.Join(newFolder(t), "locked")
+	if err := os.Mkdir(locked, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	dataDir := filepath.Join(locked, "data", "postgres")
+	_, err := Start(t.Context(), Options{DataDir: dataDir})
+	fe := (*FolderError)(nil)
+	if !errors.As(err, &fe) || fe.Dir != dataDir {
+		t.Fatalf("error %v is not a FolderError about %s", err, dataDir)
+	}
+	if os.Geteuid() == 0 && (fe.User != "postgres" || !strings.Contains(err.Error(), locked+" is mode 0000")) {
+		t.Fatalf("started by root: error %q (user %q) should say the postgres user cannot enter %s", err, fe.User, locked)
+	}
+	t.Log(err)
 }
 
 func TestFailedInitdbLeavesNothing(t *testing.T) {

@@ -32,6 +32,9 @@ func readPidFile(dataDir string) (pf pidFile, ok bool, err error) {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return pidFile{}, false, nil
 	}
+	if errors.Is(err, fs.ErrPermission) {
+		return pidFile{}, false, folderError(dataDir, nil, "pgembed: cannot read data folder %s: %w", dataDir, err)
+	}
 	if err != nil {
 		return pidFile{}, false, fmt.Errorf("pgembed: read %s: %w", path, err)
 	}

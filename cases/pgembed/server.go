@@ -157,7 +157,7 @@ func (s *Server) initialize(ctx context.Context, undo func()) (pw string, err er
 			undo()
 		}
 	}()
-	if err := checkInitTarget(l.dataDir); err != nil {
+	if err := checkInitTarget(l.dataDir, acct); err != nil {
 		return "", err
 	}
 	pw, created, err := loadOrCreatePassword(l.password)

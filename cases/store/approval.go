@@ -151,7 +151,7 @@ func (s *Desk) SweepApprovals(ctx context.Context, now time.Time, escalateAfter 
 				if d.Level == "approval_escalated" {
 					to = admins
 				}
-				if err := NotifyTx(ctx, tx, d.Level, d.CaseID, to, func(l cases.Language) string { return say(d.Level, d.Ref, l) }); err != nil {
+				if err := NotifyTx(ctx, tx, d.Level, d.CaseID, to, now, func(l cases.Language) string { return say(d.Level, d.Ref, l) }); err != nil {
 					return err
 				}
 			}

@@ -43,7 +43,7 @@ func (s *Store) create(ctx context.Context, c cases.Case, dueIn time.Duration, d
 		}
 		args := caseArgs(c)
 		args[dueAtArg] = dueIn.Microseconds()
-		args = append(args, actor.ID)
+		args = append(args, actor.ID, s.clockArg())
 		var id int64
 		var now time.Time
 		if err := tx.QueryRowxContext(ctx, s.sql.insertCase, args...).Scan(&id, &now); err != nil {

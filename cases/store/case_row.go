@@ -246,14 +246,18 @@ func buildStatements() statements {
 		ins[i], set[i] = p, col+" = "+p
 		if col == "due_at" {
 			// On creation the argument is the time allowed, in microseconds,
-			// and the clock is the database's.
-			ins[i] = fmt.Sprintf("now() + $%d::bigint * interval '1 microsecond'", i+1)
+			// and the clock is the database's unless a seeding clock is given.
+			ins[i] = fmt.Sprintf("coalesce($%d::timestamptz, now()) + $%d::bigint * interval '1 microsecond'", n+2, i+1)
 		}
 	}
-	insert := fmt.Sprintf(`INSERT INTO cases (%s, created_by) VALUES (%s, $%d) RETURNING id, created_at`,
-		strings.Join(cols, ", "), strings.Join(ins, ", "), n+1)
-	// The update returns the case as written: no second read.
-	update := fmt.Sprintf(`UPDATE cases AS c SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = now()
-		WHERE id = $%d AND version = $%d RETURNING `+caseColumns, strings.Join(set, ", "), n+3, n+4, n+5, n+1, n+2)
+	// $n+2 is the time of creation: NULL for the database's clock (see
+	// Store.WithClock).
+	insert := fmt.Sprintf(`INSERT INTO cases (%s, created_by, created_at, updated_at)
+		VALUES (%s, $%d, coalesce($%d::timestamptz, now()), coalesce($%d::timestamptz, now())) RETURNING id, created_at`,
+		strings.Join(cols, ", "), strings.Join(ins, ", "), n+1, n+2, n+2)
+	// The update returns the case as written: no second read. updated_at
+	// is the change's time, the one its events carry.
+	update := fmt.Sprintf(`UPDATE cases AS c SET %s, version = version + $%d, ledger_seq = $%d, ledger_head = $%d, updated_at = $%d
+		WHERE id = $%d AND version = $%d RETURNING `+caseColumns, strings.Join(set, ", "), n+3, n+4, n+5, n+6, n+1, n+2)
 	return statements{insertCase: insert, updateCase: update}
 }

@@ -46,10 +46,11 @@ func (s *Store) ChangeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 // the case, for a change another rule allowed (the incoming agent of a
 // handover takes a case assigned to the outgoing one).
 func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *cases.Actor, granted bool, ifVersion *int64, decide cases.Decide) (cases.Case, []cases.Event, error) {
-	cur, l, now, err := LockCaseTx(ctx, tx, id)
+	cur, l, dbNow, err := LockCaseTx(ctx, tx, id)
 	if err != nil {
 		return cases.Case{}, nil, err
 	}
+	now := ledgerTime(s.RecordTime(dbNow))
 	facts := cases.Facts{Now: now}
 	var actorID *int64
 	if actor != nil {
@@ -86,7 +87,7 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 			return cases.Case{}, nil, err
 		}
 	}
-	evs, err := l.Chain(actorID, ledgerTime(now), ch.Events)
+	evs, err := l.Chain(actorID, now, ch.Events)
 	if err != nil {
 		return cases.Case{}, nil, err
 	}
@@ -94,7 +95,7 @@ func (s *Store) changeTx(ctx context.Context, tx *sqlx.Tx, id int64, actor *case
 	if ch.KeepVersion {
 		bump = 0
 	}
-	args := append(caseArgs(next), id, cur.Version, bump, l.Seq, l.Head)
+	args := append(caseArgs(next), id, cur.Version, bump, l.Seq, l.Head, now)
 	var r caseRow
 	err = tx.QueryRowxContext(ctx, s.sql.updateCase, args...).Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -33,8 +33,9 @@ func RecipientTx(ctx context.Context, q sqlx.QueryerContext, id int64) (cases.Re
 }
 
 // NotifyTx puts a notice of kind about a case into each recipient's inbox,
-// in their language, in one statement.
-func NotifyTx(ctx context.Context, tx *sqlx.Tx, kind string, caseID int64, to []cases.Recipient, say cases.Wording) error {
+// in their language, in one statement, dated at: the time of the event it
+// tells of.
+func NotifyTx(ctx context.Context, tx *sqlx.Tx, kind string, caseID int64, to []cases.Recipient, at time.Time, say cases.Wording) error {
 	if len(to) == 0 {
 		return nil
 	}
@@ -43,9 +44,9 @@ func NotifyTx(ctx context.Context, tx *sqlx.Tx, kind string, caseID int64, to []
 	for i, r := range to {
 		users[i], texts[i] = r.ID, clip(say(r.Language), 2000)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, case_id, message)
-		SELECT u, $2, $3, m FROM unnest($1::bigint[], $4::text[]) AS x(u, m)`,
-		pq.Array(users), kind, caseID, pq.Array(texts))
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, case_id, message, created_at)
+		SELECT u, $2, $3, m, $5 FROM unnest($1::bigint[], $4::text[]) AS x(u, m)`,
+		pq.Array(users), kind, caseID, pq.Array(texts), at)
 	return formatError(err, "notification")
 }
 

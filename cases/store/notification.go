@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"redress/cases"
 )
@@ -39,7 +41,8 @@ func (s *Notifications) List(ctx context.Context, f cases.NotificationFilter) (c
 	err = s.db.SelectContext(ctx, &page.Items, `SELECT `+notificationColumns+`
 		FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
 		WHERE n.user_id = $1 AND ($2::bigint = 0 OR n.id < $2::bigint) AND (NOT $3 OR n.read_at IS NULL)
-		ORDER BY n.id DESC LIMIT $4`, actor.ID, before, f.UnreadOnly, f.Limit+1)
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR n.kind = ANY($5::text[]))
+		ORDER BY n.id DESC LIMIT $4`, actor.ID, before, f.UnreadOnly, f.Limit+1, pq.Array(f.Kinds))
 	if err != nil {
 		return cases.NotificationPage{}, formatError(err, "notifications")
 	}
@@ -67,6 +70,28 @@ func (s *Notifications) unread(ctx context.Context, q sqlx.QueryerContext, userI
 	var n int64
 	err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID)
 	return n, formatError(err, "notifications")
+}
+
+// UnreadByKind returns how many of the actor's notices of each kind are
+// unread (kinds with none are absent).
+func (s *Notifications) UnreadByKind(ctx context.Context) (map[string]int64, error) {
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Kind string `db:"kind"`
+		N    int64  `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT kind, count(*) AS n FROM notifications
+		WHERE user_id = $1 AND read_at IS NULL GROUP BY kind`, actor.ID); err != nil {
+		return nil, formatError(err, "notifications")
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Kind] = r.N
+	}
+	return out, nil
 }
 
 // MarkRead marks one of the actor's notices read and returns it. Marking a
@@ -99,6 +124,32 @@ func (s *Notifications) MarkAllRead(ctx context.Context) (int64, error) {
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE notifications SET read_at = now()
 		WHERE user_id = $1 AND read_at IS NULL`, actor.ID)
+	if err != nil {
+		return 0, formatError(err, "notifications")
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// MarkSeen marks read, as of now, the actor's notices that a desk keeping
+// up with its inbox would have read: those older than within, and those
+// about a case someone has acted on since the notice came (the reader, or
+// a colleague who took the unassigned case it was about). Each is read
+// when someone next acted on its case, or within after it came.
+// It is for seeding a past (the demo walks a fortnight, then starts with
+// the inbox a working desk would have); people mark notices read
+// themselves.
+func (s *Notifications) MarkSeen(ctx context.Context, now time.Time, within time.Duration) (int64, error) {
+	actor, err := cases.RequireActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.db.ExecContext(ctx, `WITH seen AS (
+			SELECT n.id, LEAST(n.created_at + $3 * interval '1 microsecond',
+				(SELECT min(e.at) FROM case_events e WHERE e.case_id = n.case_id AND e.actor_id IS NOT NULL AND e.at >= n.created_at)) AS at
+			FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL)
+		UPDATE notifications n SET read_at = seen.at FROM seen
+		WHERE n.id = seen.id AND seen.at <= $2`, actor.ID, now, within.Microseconds())
 	if err != nil {
 		return 0, formatError(err, "notifications")
 	}

@@ -19,10 +19,24 @@ import (
 // its ledger event and its webhook deliveries in the claim's transaction.
 type Reminders struct {
 	db *sqlx.DB
+	// seeding records the events and notices at the sweep's now instead
+	// of the transaction's clock (WithSweepTime).
+	seeding bool
 }
 
 // NewReminders returns a Reminders on db.
 func NewReminders(db *sqlx.DB) *Reminders { return &Reminders{db: db} }
+
+// WithSweepTime returns a copy that records each sweep's ledger events and
+// notices at the now it is given rather than at the database's clock: for
+// seeding a past that sweeps as it goes (the demo), never in production,
+// where a controlled now in the future must not date events ahead of the
+// ones people write meanwhile.
+func (r *Reminders) WithSweepTime() *Reminders {
+	c := *r
+	c.seeding = true
+	return &c
+}
 
 // DefaultSweepBatch is how many cases one sweep transaction handles.
 const DefaultSweepBatch = 500
@@ -203,6 +217,9 @@ func (r *Reminders) sweepBatch(ctx context.Context, now time.Time, plan cases.Sw
 		if !locked {
 			res.Busy = true
 			return nil
+		}
+		if r.seeding {
+			txNow = now
 		}
 		args := []any{ph.bound(now, plan), after.at, after.id, plan.BatchSize}
 		if strings.Contains(ph.where, "$5") {
@@ -395,9 +412,9 @@ func (w *fireWriter) write(ctx context.Context, tx *sqlx.Tx, txNow time.Time) er
 		return err
 	}
 	if len(w.notes.user) > 0 {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, case_id, message)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])`,
-			pq.Array(w.notes.user), pq.Array(w.notes.kind), pq.Array(w.notes.cases), pq.Array(w.notes.text))
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, case_id, message, created_at)
+			SELECT u, k, c, m, $5 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS x(u, k, c, m)`,
+			pq.Array(w.notes.user), pq.Array(w.notes.kind), pq.Array(w.notes.cases), pq.Array(w.notes.text), txNow)
 		if err != nil {
 			return formatError(err, "notification")
 		}

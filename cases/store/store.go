@@ -28,6 +28,9 @@ type Store struct {
 	fewMax int
 	common float64
 	terms  *termStats
+	// clock, when set, is the time writes are recorded at instead of the
+	// database's (WithClock): for seeding a past only.
+	clock func() time.Time
 }
 
 // New returns a Store on db. Chat excerpts' dated times are read in UTC
@@ -47,6 +50,37 @@ func (s *Store) SetLocation(loc *time.Location) {
 
 // Location returns the zone chat excerpts' times are read in.
 func (s *Store) Location() *time.Location { return s.loc }
+
+// WithClock returns a copy of the store that records its case writes at
+// now() instead of the database's clock: a case's creation (created_at,
+// updated_at, its first due time and its created event) and every change
+// (the facts' Now, the events' times, updated_at). It is for seeding a
+// past that is consistent with itself (the demo walks its cases through
+// the last fortnight); now must not go backwards, so that each ledger's
+// events stay in time order. Production code never sets a clock.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.clock = now
+	return &c
+}
+
+// RecordTime is the time a write in a transaction that read the database's
+// clock as dbNow records: dbNow, or the store's clock when it has one.
+func (s *Store) RecordTime(dbNow time.Time) time.Time {
+	if s.clock == nil {
+		return dbNow
+	}
+	return s.clock()
+}
+
+// clockArg is the store's clock as a statement argument: NULL (the
+// statement falls back to now()) when it has none.
+func (s *Store) clockArg() any {
+	if s.clock == nil {
+		return nil
+	}
+	return s.clock().UTC()
+}
 
 // InTx runs fn in one transaction and commits it when fn succeeds, mapping
 // every error once (PostgreSQL's to domain errors; domain errors pass

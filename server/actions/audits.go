@@ -41,7 +41,7 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if err != nil {
 			return err
 		}
-		audit, err := store.LockAuditTx(ctx, tx, cur, now)
+		audit, err := store.LockAuditTx(ctx, tx, cur, a.store.RecordTime(now))
 		if cases.ErrorCode(err) == cases.NotFound && cur.State.Open() {
 			_, err = verdictRound(cur, audit, nil, actor.ID)
 		}
@@ -129,7 +129,7 @@ func (a *Cases) GiveVerdict(ctx context.Context, caseID int64, in workflows.Verd
 		if err != nil {
 			return err
 		}
-		return store.NotifyTx(ctx, tx, "verdict_rework", cur.ID, []cases.Recipient{agent}, func(lang cases.Language) string {
+		return store.NotifyTx(ctx, tx, "verdict_rework", cur.ID, []cases.Recipient{agent}, v.CreatedAt, func(lang cases.Language) string {
 			return a.t(lang, "verdict.notice.rework", "ref", cur.Ref, "items", a.itemWords(lang, all, acting.FailedItems))
 		})
 	})
@@ -199,7 +199,7 @@ func (a *Cases) DisputeVerdict(ctx context.Context, verdictID int64, comment str
 		if err != nil {
 			return err
 		}
-		audit, err := store.LockAuditTx(ctx, tx, cur, now)
+		audit, err := store.LockAuditTx(ctx, tx, cur, a.store.RecordTime(now))
 		if err != nil {
 			return err
 		}
@@ -243,7 +243,7 @@ func (a *Cases) DisputeVerdict(ctx context.Context, verdictID int64, comment str
 				to = append(to, s)
 			}
 		}
-		return store.NotifyTx(ctx, tx, "verdict_disputed", cur.ID, to, func(lang cases.Language) string {
+		return store.NotifyTx(ctx, tx, "verdict_disputed", cur.ID, to, evs[0].At, func(lang cases.Language) string {
 			return a.t(lang, "verdict.notice.disputed", "ref", cur.Ref)
 		})
 	})

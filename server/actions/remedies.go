@@ -20,10 +20,11 @@ func (a *Cases) changeWithRemedies(ctx context.Context, tx *sqlx.Tx, id int64, v
 	if err != nil {
 		return cases.Case{}, cases.Case{}, nil, workflows.Facts{}, err
 	}
-	cur, _, now, err := store.LockCaseTx(ctx, tx, id)
+	cur, _, dbNow, err := store.LockCaseTx(ctx, tx, id)
 	if err != nil {
 		return cases.Case{}, cases.Case{}, nil, workflows.Facts{}, err
 	}
+	now := a.store.RecordTime(dbNow)
 	var rf cases.RemedyFacts
 	if cur.State == cases.StateRemedy {
 		if rf, err = store.RemedyFactsTx(ctx, tx, cur, now); err != nil {
@@ -185,7 +186,7 @@ func (a *Cases) requestApproval(ctx context.Context, tx *sqlx.Tx, c cases.Case, 
 	say := func(lang cases.Language) string {
 		return a.t(lang, "approval.notice.requested", "ref", c.Ref, "remedy", a.remedyWords(lang, rec.Type, rec.Amount))
 	}
-	if err := store.NotifyTx(ctx, tx, "approval_requested", c.ID, to, say); err != nil {
+	if err := store.NotifyTx(ctx, tx, "approval_requested", c.ID, to, rec.ProposedAt, say); err != nil {
 		return err
 	}
 	caseInfo := map[string]any{"id": c.ID, "ref": c.Ref, "shop": c.Shop, "assignee_id": c.AssigneeID}
@@ -234,7 +235,7 @@ func (a *Cases) DecideRemedy(ctx context.Context, id int64, version *int64, d wo
 		if err != nil || !ok {
 			return err
 		}
-		return store.NotifyTx(ctx, tx, string(status), updated.ID, []cases.Recipient{agent}, func(lang cases.Language) string {
+		return store.NotifyTx(ctx, tx, string(status), updated.ID, []cases.Recipient{agent}, ev.At, func(lang cases.Language) string {
 			return a.t(lang, key, "ref", updated.Ref, "remedy", a.remedyWords(lang, open.Type, open.Amount), "comment", trimmed(d.Comment))
 		})
 	})

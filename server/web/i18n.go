@@ -36,13 +36,21 @@ func enumKeys() map[string][]string {
 		"need":           stageFields(),
 		"flash":          flashes(),
 		"reminder_level": strs(cases.ReminderLevels()),
-		"field":          append(caseFields(), newCaseInputs()...),
-		"queue.title":    {"mine", "unassigned", "all"},
-		"users":          userInputs(),
-		"audit_reason":   strs(cases.AuditReasons()),
-		"audit_status":   strs(cases.AuditStatuses()),
-		"audit_period":   strs(cases.AuditPeriods()),
-		"verdict_kind":   strs([]cases.VerdictKind{cases.VerdictApproved, cases.VerdictRework}),
+		"notice_kind":    noticeKinds(),
+		"notifications.filter": append([]string{"all"}, func() []string {
+			var names []string
+			for _, f := range noticeFilters() {
+				names = append(names, f.Name)
+			}
+			return names
+		}()...),
+		"field":        append(caseFields(), newCaseInputs()...),
+		"queue.title":  {"mine", "unassigned", "all"},
+		"users":        userInputs(),
+		"audit_reason": strs(cases.AuditReasons()),
+		"audit_status": strs(cases.AuditStatuses()),
+		"audit_period": strs(cases.AuditPeriods()),
+		"verdict_kind": strs([]cases.VerdictKind{cases.VerdictApproved, cases.VerdictRework}),
 		"remedy_status": strs([]cases.RemedyStatus{cases.RemedyProposed, cases.RemedyPending, cases.RemedyApproved,
 			cases.RemedyDeclined, cases.RemedyWithdrawn, cases.RemedyApplied}),
 	}

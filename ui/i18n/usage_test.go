@@ -52,6 +52,11 @@ func dynamicKeys() map[string][]string {
 		// web_view.go, web_auth.go (statusOf).
 		"err.code": nil,
 		"status":   nil,
+		// te "notice_kind" and te "notifications.filter" in
+		// templates/notifications.html: server/web/notifications.go
+		// (noticeFilters).
+		"notice_kind":          nil,
+		"notifications.filter": nil,
 		// "flash." + done: server/web_view.go (flashes).
 		"flash": nil,
 		// "queue.title." + scope: server/web_queue.go.

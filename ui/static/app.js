@@ -14,7 +14,8 @@
   }
   var auditing = document.body.dataset.page === "audit";
 
-  // Keyboard: / search, n new case, j/k move in the queue, Enter opens.
+  // Keyboard: / search, n new case, j/k move in the queue (or the inbox),
+  // Enter opens (a row's link; in the inbox, its button).
   var selected = -1;
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
   function select(i) {
@@ -25,7 +26,7 @@
     var row = all[i];
     row.classList.add("selected");
     row.setAttribute("aria-selected", "true");
-    var link = row.querySelector("a");
+    var link = row.querySelector("a, button");
     if (link) link.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
     selected = i;
