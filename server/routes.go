@@ -173,6 +173,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/cases/:id/assignment", signedIn, w.CasePages.Assign, false},
 		{http.MethodPost, "/cases/:id/comments", signedIn, w.CasePages.Comment, false},
 		{http.MethodPost, "/cases/:id/remedy", signedIn, w.CasePages.Remedy, false},
+		{http.MethodPost, "/cases/:id/contact", signedIn, w.CasePages.RevealContact, false},
 		{http.MethodPost, "/cases/:id/return-received", signedIn, w.CasePages.ReturnReceived, false},
 		{http.MethodPost, "/cases/:id/evidence", signedIn, w.CasePages.AddEvidence, streamed},
 		{http.MethodPost, "/evidence/:id/void", supervisor, w.CasePages.Void, false},

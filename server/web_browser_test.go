@@ -299,12 +299,20 @@ func TestBrowserRefusedMoveShowsWhyAndKeepsTheForm(t *testing.T) {
 		}
 		b.wantText("#case-state", "Remedy")
 		b.shot("refused-move-en", false)
-		if v := b.value("#remedy-remedy-amount"); v != "500.00" {
-			b.fail("the proposal form is not filled with the refused remedy: %q", v)
+		if n := eval[int](b, `document.querySelectorAll("#remedy-remedy-amount, #remedy-form").length`); n != 0 {
+			b.fail("the remedy is asked for a second time, in %d other inputs", n)
 		}
 		if after := snapshot(t, b, inRemedy.ID); after != before {
 			b.fail("a refused move changed the case: %v → %v", before, after)
 		}
+		// The same form asks for the approval, without retyping.
+		b.click("#propose-remedy")
+		b.wantText(".flash", "Remedy proposed")
+		b.wantText("#remedy", "500.00 CNY", "supervisor's approval")
+		if r := b.caseNow(inRemedy.ID).Remedy; r == nil || r.Amount.Amount() != "500.00" || r.ApprovedBy != nil {
+			b.fail("the remedy is not waiting for approval: %+v", r)
+		}
+		b.wantText("#case-state", "Remedy")
 	})
 
 	t.Run("BlankTextIsRefusedNextToItsField", func(t *testing.T) {

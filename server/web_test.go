@@ -329,8 +329,11 @@ func TestCasePageShowsTheProtocol(t *testing.T) {
 	cs := e.caseAs(u, &u.ID, func(in *cases.CaseInput) { in.BuyerContact = "浙江省杭州市西湖区文三路 138 号" })
 	body := wantHTML(t, e.page(b, "GET", "/cases/"+strconv.FormatInt(cs.ID, 10), nil), http.StatusOK,
 		`aria-current="step"`, "Leaving Respond needs:", "First response",
-		"浙江省杭州市西湖区文三路 138 号", // the case page shows the contact whole
+		cases.MaskContact("浙江省杭州市西湖区文三路 138 号"), // masked until someone asks to see it
 		`action="/cases/`+strconv.FormatInt(cs.ID, 10)+`/transitions"`)
+	if strings.Contains(body, "浙江省杭州市西湖区文三路 138 号") {
+		t.Error("the case page shows the contact whole before anyone asked to see it")
+	}
 	if strings.Contains(body, `id="move-skip_apology"`) {
 		t.Error("a case in respond offers the apology skip")
 	}

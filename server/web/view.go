@@ -103,6 +103,9 @@ type formState struct {
 	Errors map[string]*fieldErr
 	Top    *fieldErr
 	Stale  bool
+	// NeedsApproval says the refusal was a remedy that needs a
+	// supervisor's approval first: the form then offers to ask for it.
+	NeedsApproval bool
 }
 
 // Get returns the value typed into name.
@@ -137,6 +140,7 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 		f.Stale = true
 		return f, status
 	}
+	f.NeedsApproval = de.Field == "remedy" && de.Extra["needs_approval"] == true
 	fe := &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
 	// A form may say in its own words what one of its fields needs:
 	// need.<form>.<field> ("need.decide.comment"), the form named without
@@ -250,7 +254,7 @@ func eventKinds() []cases.EventKind {
 	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
 		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
 		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventHandoverAcknowledged, cases.EventAudited,
-		cases.EventRemedyDeclined, cases.EventVerdictDisputed, cases.EventFlagged}
+		cases.EventRemedyDeclined, cases.EventVerdictDisputed, cases.EventFlagged, cases.EventContactViewed}
 }
 
 // moveKinds lists the protocol's moves, for their translations.
