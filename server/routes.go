@@ -71,6 +71,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, a.Cases.Assign, false},
 		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, a.Cases.Comment, false},
 		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, a.Cases.ProposeRemedy, false},
+		{http.MethodPost, "/api/v1/cases/:id/contact", signedIn, a.Cases.RevealContact, false},
 		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, a.Cases.Events, false},
 		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, a.Cases.Verify, false},
 

@@ -84,6 +84,25 @@ func TestCasePageContactIsRevealedOnRecord(t *testing.T) {
 	}
 }
 
+// TestAPIRevealContact: POST /api/v1/cases/{id}/contact answers the
+// contact whole and records the look, as the page's "show" does.
+func TestAPIRevealContact(t *testing.T) {
+	e := newEnv(t)
+	api := e.caller(cases.RoleAgent)
+	cs := e.caseAs(api.user, &api.user.ID, nil)
+	before := e.events(cs.ID)
+	rec := api.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10)+"/contact", nil)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"buyer_contact":"13812345678"`) {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if e.events(cs.ID) != before+1 {
+		t.Error("the look is not recorded")
+	}
+	bare := e.caseAs(api.user, &api.user.ID, func(in *cases.CaseInput) { in.BuyerContact = "" })
+	wantProblem(t, api.call(http.MethodPost, "/api/v1/cases/"+strconv.FormatInt(bare.ID, 10)+"/contact", nil), 422, "buyer_contact")
+	wantProblem(t, api.call(http.MethodPost, "/api/v1/cases/999999/contact", nil), 404, "")
+}
+
 // TestCasePageQuietDetails: a closed case does not count down its
 // platform deadline, and a review without text shows no empty quote.
 func TestCasePageQuietDetails(t *testing.T) {
