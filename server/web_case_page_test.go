@@ -145,3 +145,61 @@ func TestCasePageQuietDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusalsReadInTheReadersLanguage: a form refused for a field says
+// what the field needs in the reader's language, next to the field; the
+// domain's English reason is shown under it in English and folded away
+// in Chinese; nothing changes.
+func TestRefusalsReadInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	count := func() (n int) {
+		if err := e.db.Get(&n, `SELECT count(*) FROM cases`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	folded := regexp.MustCompile(`(?s)<details class="detail"><summary>[^<]*</summary><span lang="en">[^<]*platform must be one of`)
+	for _, tc := range []struct {
+		lang                     cases.Language
+		platform, body, assign   string
+		englishReasonIsSecondary bool
+	}{
+		{cases.LanguageEnglish, "Choose the platform from the list.", "Write the comment", "Choose a colleague from the list.", false},
+		{cases.LanguageChinese, "请从列表中选择平台。", "请填写备注内容", "请从列表中选择一位同事。", true},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			u, b := e.signedIn(cases.RoleSupervisor, tc.lang)
+			before := count()
+			t.Run("NewCaseWithAnUnknownPlatform", func(t *testing.T) {
+				body := wantHTML(t, e.page(b, "POST", "/cases", url.Values{"platform": {"ebay"}, "shop": {"s"}, "kind": {"quality"}}),
+					http.StatusUnprocessableEntity, tc.platform)
+				if !regexp.MustCompile(`(?s)data-field="platform">.*?field-error`).MatchString(body) {
+					t.Error("the refusal is not at platform")
+				}
+				if got := folded.MatchString(body); got != tc.englishReasonIsSecondary {
+					t.Errorf("the English reason folded away: %v, want %v", got, tc.englishReasonIsSecondary)
+				}
+				if count() != before {
+					t.Error("a refused form created a case")
+				}
+			})
+			cs := e.caseAs(u, &u.ID, nil)
+			path := "/cases/" + strconv.FormatInt(cs.ID, 10)
+			t.Run("BlankComment", func(t *testing.T) {
+				n := e.events(cs.ID)
+				wantHTML(t, e.page(b, "POST", path+"/comments", url.Values{"body": {"   "}}), http.StatusUnprocessableEntity, tc.body)
+				if e.events(cs.ID) != n {
+					t.Error("a refused comment was recorded")
+				}
+			})
+			t.Run("AssignToSomeoneWhoIsNotAUser", func(t *testing.T) {
+				n := e.events(cs.ID)
+				wantHTML(t, e.page(b, "POST", path+"/assignment", url.Values{"assignee_id": {"x"}, "version": {strconv.FormatInt(cs.Version, 10)}}),
+					http.StatusBadRequest, tc.assign)
+				if e.events(cs.ID) != n {
+					t.Error("a refused assignment was recorded")
+				}
+			})
+		})
+	}
+}
