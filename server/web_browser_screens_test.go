@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -56,10 +57,12 @@ const layoutProblems = `(() => {
 })()`
 
 // TestBrowserScreensAtEveryWidth opens the queue, the other lists, the
-// desk and a case page at 390, 1,280 and 1,920 px in both languages,
-// saves a screenshot of each (test-output/screen-<page>-<lang>-<width>.png)
-// and fails when a page scrolls sideways, a reference, time or state is
-// broken across lines, or (1,280 px and up) a queue row wraps.
+// desk (its approvals and audit queue) and a case page at 390, 1,280 and
+// 1,920 px in both languages, saves a screenshot of each
+// (test-output/screen-<page>-<lang>-<width>.png) and fails when a page
+// scrolls sideways, a reference, time or state is broken across lines, or
+// (1,280 px and up) a queue row wraps. Then it reveals the case's buyer
+// contact, which the timeline records.
 func TestBrowserScreensAtEveryWidth(t *testing.T) {
 	b := newBrowserEnv(t)
 	for _, lang := range []cases.Language{cases.LanguageEnglish, cases.LanguageChinese} {
@@ -83,6 +86,16 @@ func TestBrowserScreensAtEveryWidth(t *testing.T) {
 			map[string]string{"type": "refund", "amount": "500.00", "currency": "CNY"}, "If-Match", etag); rec.Code != http.StatusOK {
 			t.Fatalf("propose: %d %s", rec.Code, rec.Body)
 		}
+		// A closed case with a costly remedy, in the desk's audit queue.
+		agent := b.api(b.person(cases.RoleAgent, lang, "Ann Agent"))
+		other := b.api(b.person(cases.RoleSupervisor, lang, "Olga Other"))
+		audited := newDeskCase(t, agent, "900.00", "jsmith")
+		audited.propose("refund", "300.00")
+		if rec := other.call(http.MethodPost, audited.path+"/approvals", nil); rec.Code != http.StatusOK {
+			t.Fatalf("approve: %d %s", rec.Code, rec.Body)
+		}
+		audited.move(map[string]any{"to": "follow_up"}, http.StatusOK)
+		audited.close()
 		// Sign the other language's person out.
 		b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
@@ -114,5 +127,16 @@ func TestBrowserScreensAtEveryWidth(t *testing.T) {
 			}
 		}
 		b.do(chromedp.EmulateViewport(1280, 860))
+
+		// The contact, masked on the case page, is shown once asked for,
+		// and the look is in the timeline.
+		b.open("/cases/" + strconv.FormatInt(cs.ID, 10))
+		if got := b.text("#buyer-contact-value"); got == body["buyer_contact"] || !strings.Contains(got, "*") {
+			b.fail("the case page shows the contact %q", got)
+		}
+		b.click("#reveal-contact")
+		b.wantText("#buyer-contact-value", body["buyer_contact"].(string))
+		b.wantText("#timeline", map[cases.Language]string{cases.LanguageEnglish: "Buyer's contact viewed",
+			cases.LanguageChinese: "查看了买家联系方式"}[lang])
 	}
 }
