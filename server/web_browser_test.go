@@ -145,7 +145,10 @@ func TestBrowserAgentWalksACaseToClosed(t *testing.T) {
 		"#nc-review-rating", "1", "#nc-review-text", "The cup was cracked when it arrived. Very disappointed.",
 	)
 	b.wantText("#case-state", "Respond")
-	b.wantText(".case-head", "ann_buyer", "13812345678", "2026112400017", "59.90 CNY", "Bad review", "Taobao")
+	b.wantText(".case-head", "ann_buyer", "138****5678", "2026112400017", "59.90 CNY", "Bad review", "Taobao")
+	// The contact is shown whole only when asked for, on record.
+	b.click("#reveal-contact")
+	b.wantText("#buyer-contact", "13812345678")
 
 	t.Run("EvidencePhotoAndChat", func(t *testing.T) {
 		b.addEvidence(photo(t, "cracked-cup.png"),
