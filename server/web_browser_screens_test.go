@@ -45,6 +45,10 @@ const layoutProblems = `(() => {
     const lines = new Set([...e.getClientRects()].map(r => Math.round(r.top))).size;
     if (lines > 1) out.push(JSON.stringify(e.textContent.trim()) + " is broken across " + lines + " lines");
   }
+  for (const e of [...document.querySelectorAll(".due-at")].filter(visible)) {
+    const lines = new Set([...e.getClientRects()].map(r => Math.round(r.top))).size;
+    if (lines > 2) out.push("the due time " + JSON.stringify(e.textContent.trim()) + " takes " + lines + " lines");
+  }
   if (%[2]t) {
     for (const row of document.querySelectorAll("table.queue tbody tr")) {
       const lh = parseFloat(getComputedStyle(row).lineHeight);
