@@ -39,6 +39,9 @@ const (
 	EventFlagged        EventKind = "flagged"
 	EventReviewChanged  EventKind = "review_changed"  // payload: {"changes":{field:{"old":…,"new":…}},"source":"import",…}
 	EventReturnReceived EventKind = "return_received" // payload: {"received_at","courier","waybill"}
+	// EventContactViewed records that someone was shown the buyer's whole
+	// contact (personal data), who and when; the payload is empty.
+	EventContactViewed EventKind = "contact_viewed"
 )
 
 // NewEvent is an event to append; the store gives it its sequence, actor,

@@ -71,6 +71,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/api/v1/cases/:id/assignment", signedIn, a.Cases.Assign, false},
 		{http.MethodPost, "/api/v1/cases/:id/comments", signedIn, a.Cases.Comment, false},
 		{http.MethodPost, "/api/v1/cases/:id/remedy", signedIn, a.Cases.ProposeRemedy, false},
+		{http.MethodPost, "/api/v1/cases/:id/contact", signedIn, a.Cases.RevealContact, false},
 		{http.MethodGet, "/api/v1/cases/:id/events", signedIn, a.Cases.Events, false},
 		{http.MethodGet, "/api/v1/cases/:id/events/verify", signedIn, a.Cases.Verify, false},
 
@@ -181,6 +182,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/cases/:id/assignment", signedIn, w.CasePages.Assign, false},
 		{http.MethodPost, "/cases/:id/comments", signedIn, w.CasePages.Comment, false},
 		{http.MethodPost, "/cases/:id/remedy", signedIn, w.CasePages.Remedy, false},
+		{http.MethodPost, "/cases/:id/contact", signedIn, w.CasePages.RevealContact, false},
 		{http.MethodPost, "/cases/:id/return-received", signedIn, w.CasePages.ReturnReceived, false},
 		{http.MethodPost, "/cases/:id/evidence", signedIn, w.CasePages.AddEvidence, streamed},
 		{http.MethodPost, "/evidence/:id/void", supervisor, w.CasePages.Void, false},

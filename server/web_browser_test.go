@@ -145,7 +145,10 @@ func TestBrowserAgentWalksACaseToClosed(t *testing.T) {
 		"#nc-review-rating", "1", "#nc-review-text", "The cup was cracked when it arrived. Very disappointed.",
 	)
 	b.wantText("#case-state", "Respond")
-	b.wantText(".case-head", "ann_buyer", "13812345678", "2026112400017", "59.90 CNY", "Bad review", "Taobao")
+	b.wantText(".case-head", "ann_buyer", "138****5678", "2026112400017", "59.90 CNY", "Bad review", "Taobao")
+	// The contact is shown whole only when asked for, on record.
+	b.click("#reveal-contact")
+	b.wantText("#buyer-contact", "13812345678")
 
 	t.Run("EvidencePhotoAndChat", func(t *testing.T) {
 		b.addEvidence(photo(t, "cracked-cup.png"),
@@ -299,12 +302,20 @@ func TestBrowserRefusedMoveShowsWhyAndKeepsTheForm(t *testing.T) {
 		}
 		b.wantText("#case-state", "Remedy")
 		b.shot("refused-move-en", false)
-		if v := b.value("#remedy-remedy-amount"); v != "500.00" {
-			b.fail("the proposal form is not filled with the refused remedy: %q", v)
+		if n := eval[int](b, `document.querySelectorAll("#remedy-remedy-amount, #remedy-form").length`); n != 0 {
+			b.fail("the remedy is asked for a second time, in %d other inputs", n)
 		}
 		if after := snapshot(t, b, inRemedy.ID); after != before {
 			b.fail("a refused move changed the case: %v → %v", before, after)
 		}
+		// The same form asks for the approval, without retyping.
+		b.click("#propose-remedy")
+		b.wantText(".flash", "Remedy proposed")
+		b.wantText("#remedy", "500.00 CNY", "supervisor's approval")
+		if r := b.caseNow(inRemedy.ID).Remedy; r == nil || r.Amount.Amount() != "500.00" || r.ApprovedBy != nil {
+			b.fail("the remedy is not waiting for approval: %+v", r)
+		}
+		b.wantText("#case-state", "Remedy")
 	})
 
 	t.Run("BlankTextIsRefusedNextToItsField", func(t *testing.T) {

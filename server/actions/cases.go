@@ -143,6 +143,23 @@ func (a *Cases) Comment(ctx context.Context, id int64, body string) (cases.Event
 	return evs[0], nil
 }
 
+// RevealContact returns a case's buyer contact whole, after recording in
+// its ledger that the actor was shown it (a contact_viewed event: who and
+// when). Lists and the case page show the contact masked; this is the one
+// way to read it whole, so every look is on record.
+func (a *Cases) RevealContact(ctx context.Context, id int64) (string, error) {
+	updated, _, err := a.store.ChangeEvents(ctx, id, nil, func(cur cases.Case, f cases.Facts) (cases.Change, error) {
+		if cur.BuyerContact == "" {
+			return cases.Change{Case: cur, KeepVersion: true}, cases.FieldError("buyer_contact", "the case has no buyer contact to show")
+		}
+		return cases.Change{Case: cur, KeepVersion: true, Events: []cases.NewEvent{{Kind: cases.EventContactViewed, Payload: map[string]any{}}}}, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return updated.BuyerContact, nil
+}
+
 // ReturnReceived records that the goods a return_refund remedy sends back
 // arrived, with their courier, waybill and date.
 func (a *Cases) ReturnReceived(ctx context.Context, id int64, version *int64, in workflows.ReturnInput) (cases.Case, error) {

@@ -183,6 +183,21 @@ func (h *Cases) Comment(c echo.Context) error {
 	return c.JSON(http.StatusCreated, ev)
 }
 
+// RevealContact handles POST /api/v1/cases/{id}/contact: the buyer's
+// contact, whole, after a contact_viewed event records who asked and
+// when (the pages' "show" link does the same).
+func (h *Cases) RevealContact(c echo.Context) error {
+	id, err := request.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	contact, err := h.ops.RevealContact(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"buyer_contact": contact})
+}
+
 // ProposeRemedy handles POST /api/v1/cases/{id}/remedy: the agent records
 // the remedy they intend, so that a supervisor can approve it when the
 // policy says so.

@@ -37,7 +37,12 @@ type caseView struct {
 	// Return is the return-received form, while a return_refund remedy
 	// waits on the returned goods.
 	Return []fieldView
-	forms  map[string]*formState
+	// Contact is the buyer's contact as the page shows it: masked, or
+	// whole right after the viewer asked to see it (Revealed), which the
+	// ledger records.
+	Contact  string
+	Revealed bool
+	forms    map[string]*formState
 }
 
 // remedyRow is one remedy of a case's history.
@@ -63,7 +68,6 @@ type remedyView struct {
 	NeedsApproval bool
 	Approved      bool
 	ApprovedBy    string
-	Fields        []fieldView // the proposal form
 }
 
 // chatPreview is how a pasted chat excerpt will be read, with a choice of
@@ -89,9 +93,31 @@ func (h *CasePages) Show(c echo.Context) error {
 	return h.page(c, http.StatusOK, id, nil)
 }
 
-// render renders the case page, with a posted form shown again when it
+// RevealContact handles POST /cases/{id}/contact: the buyer's contact,
+// shown whole once its viewing is recorded in the ledger (a
+// contact_viewed event). The page is rendered in the answer, not behind
+// a redirect, so that no URL shows the contact without the record.
+func (h *CasePages) RevealContact(c echo.Context) error {
+	id, _, err := caseForm(c)
+	if err != nil {
+		return err
+	}
+	contact, err := h.ops.RevealContact(c.Request().Context(), id)
+	if err != nil {
+		return h.refuse(c, id, "contact", nil, nil, err)
+	}
+	return h.pageWith(c, http.StatusOK, id, nil, contact)
+}
+
+// page renders the case page, with a posted form shown again when it
 // was refused.
 func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState) error {
+	return h.pageWith(c, status, id, posted, "")
+}
+
+// pageWith is page with the buyer's contact shown whole when revealed is
+// set (the contact RevealContact returned).
+func (h *CasePages) pageWith(c echo.Context, status int, id int64, posted *formState, revealed string) error {
 	v, err := h.view(c, "", "case.title")
 	if err != nil {
 		return err
@@ -123,7 +149,10 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 		return err
 	}
 	cv := &caseView{Case: cs, Assignee: dir.name(cs.AssigneeID), CanAct: actor.CanActOn(cs.AssigneeID),
-		forms: map[string]*formState{}}
+		Contact: cases.MaskContact(cs.BuyerContact), forms: map[string]*formState{}}
+	if revealed != "" {
+		cv.Contact, cv.Revealed = revealed, true
+	}
 	if posted != nil {
 		cv.forms[posted.Name] = posted
 	}
@@ -157,12 +186,6 @@ func (h *CasePages) page(c echo.Context, status int, id int64, posted *formState
 			rv.Approved = r.ApprovedBy != nil
 			rv.ApprovedBy = dir.name(r.ApprovedBy)
 		}
-		form := moveView{ID: "remedy", Form: cv.forms["remedy"]}
-		if form.Form == nil && posted != nil && posted.Get("remedy.type") != "" {
-			// A remedy refused for want of approval is the one to propose.
-			form.Form = &formState{Name: "remedy", Values: posted.Values}
-		}
-		rv.Fields = h.stageInputs(v, cs, form, workflows.MoveSpec{}, "remedy", true)
 		cv.Remedy = rv
 	}
 	if v.Supervises() {

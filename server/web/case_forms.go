@@ -89,7 +89,9 @@ func (h *CasePages) Comment(c echo.Context) error {
 }
 
 // Remedy handles POST /cases/{id}/remedy: the remedy the agent
-// proposes, for a supervisor to approve when the policy requires it.
+// proposes, for a supervisor to approve when the policy requires it. The
+// page posts it from the remedy move's own form (its "ask for approval"
+// button), so a refusal is shown in that form.
 func (h *CasePages) Remedy(c echo.Context) error {
 	id, values, err := caseForm(c)
 	if err != nil {
@@ -103,7 +105,8 @@ func (h *CasePages) Remedy(c echo.Context) error {
 		_, err = h.ops.ProposeRemedy(c.Request().Context(), id, version, in)
 	}
 	if err != nil {
-		return h.refuse(c, id, "remedy", values, []string{"remedy.type", "remedy.amount", "remedy.currency", "remedy.note"}, err)
+		values.Set("propose", "1")
+		return h.refuse(c, id, "move-"+string(workflows.MoveForward), values, []string{"remedy.type", "remedy.amount", "remedy.currency", "remedy.note"}, err)
 	}
 	return redirect(c, caseURL(id, "remedy_proposed"))
 }

@@ -44,6 +44,11 @@ type moveView struct {
 	Blocked string
 	Primary bool
 	Form    *formState
+	// Propose offers, beside the move, to ask a supervisor to approve the
+	// remedy typed into it: shown once the remedy was found to need the
+	// approval (or the request itself was refused), so that the remedy is
+	// typed once, in the move that applies it.
+	Propose bool
 }
 
 // fieldView is one input of a generated form.
@@ -73,6 +78,7 @@ func (h *CasePages) moves(v *view, c cases.Case, hasAbuseEvidence bool, posted *
 			Title: h.t(v, "move."+string(spec.Move)) + " → " + h.t(v, "state."+string(spec.To))}
 		if posted != nil && posted.Name == mv.ID {
 			mv.Form = posted
+			mv.Propose = slices.Contains(spec.Needs, "remedy") && (posted.NeedsApproval || posted.Get("propose") != "")
 		}
 		if spec.Blocked != "" {
 			mv.Blocked = h.t(v, "moves.blocked_evidence")

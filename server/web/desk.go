@@ -113,7 +113,7 @@ func (h *UI) deskPage(c echo.Context, status int, posted *formState) error {
 	if a := q.Get("agent"); a != "" {
 		n, perr := strconv.ParseInt(a, 10, 64)
 		if perr != nil || n <= 0 {
-			d.FilterErr["agent"] = &fieldErr{Message: h.t(v, "desk.bad_agent"), Detail: "agent must be a user id"}
+			d.FilterErr["agent"] = &fieldErr{Message: h.t(v, "desk.bad_agent"), Detail: "agent must be a user id", Folded: v.Lang != cases.LanguageEnglish}
 		}
 		f.AgentID = &n
 	}
@@ -140,7 +140,7 @@ func (h *UI) deskPage(c echo.Context, status int, posted *formState) error {
 		if field != "reason" && field != "shop" {
 			field = "cursor"
 		}
-		d.FilterErr[field] = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+		d.FilterErr[field] = h.refusalOf(v, "desk", de)
 		return h.render(c, problem.Status(de), "desk", v)
 	}
 	for _, a := range audits.Items {

@@ -93,7 +93,7 @@ func (h *HandoverPages) endOfShift(c echo.Context, form url.Values, refused erro
 	d.TeamLabel = h.t(v, "handover.to_team", "shift", d.TeamShift)
 	if refused != nil {
 		de := problem.From(refused)
-		d.Error, d.Field = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}, de.Field
+		d.Error, d.Field = h.refusalOf(v, "handover", de), de.Field
 	}
 	v.D = d
 	return h.render(c, status, "handover", v)
@@ -180,7 +180,7 @@ func (h *HandoverPages) inbox(c echo.Context, refused error, refusedID int64, st
 	d := &handoversView{Incoming: pending.Items, History: history.Items, Names: names, ErrorID: refusedID}
 	if refused != nil {
 		de := problem.From(refused)
-		d.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+		d.Error = h.refusalOf(v, "handovers", de)
 	}
 	if history.NextCursor != "" {
 		d.NextURL = pageURL(c, q, history.NextCursor)

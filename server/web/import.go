@@ -124,13 +124,18 @@ func (h *Import) Upload(c echo.Context) error {
 				if de.Code == cases.Internal {
 					h.log.Error("import", "err", err)
 				}
-				prog.line(map[string]any{"status": problem.Status(de), "error": h.errorMessage(v, de) + " " + de.Message})
+				fe := h.refusalOf(v, "import", de)
+				msg := fe.Message
+				if !fe.Folded && fe.Detail != "" {
+					msg += " " + fe.Detail
+				}
+				prog.line(map[string]any{"status": problem.Status(de), "error": msg})
 				return nil
 			}
 			return err
 		}
 		de := problem.From(err)
-		iv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+		iv.Error = h.refusalOf(v, "import", de)
 		if body != nil && (de.Field == "columns" || de.Field == "mapping" || de.Field == "save_as" || de.Field == "mapping_name") {
 			if iv.Step, err = h.mappingStep(body, chosen, values); err != nil {
 				return err

@@ -227,6 +227,14 @@ func (w *UI) funcs(lang cases.Language) template.FuncMap {
 			tt, _ := timeOf(t)
 			return w.tr.Duration(lang, tt.Sub(now))
 		},
+		// need says what field needs on form, as a refusal of it reads
+		// (UI.needKey); "" when the catalogue has no sentence for it.
+		"need": func(form, field string) string {
+			if key := needKey(w.tr, form, field); key != "" {
+				return w.tr.T(lang, key)
+			}
+			return ""
+		},
 		"mask": cases.MaskContact,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

@@ -116,7 +116,7 @@ func (h *Queue) list(c echo.Context, scope string) error {
 			return err
 		}
 		de := problem.From(err)
-		qv.Error = &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
+		qv.Error = h.refusalOf(v, "queue", de)
 		return h.render(c, problem.Status(de), "queue", v)
 	}
 	for _, cs := range page.Items {

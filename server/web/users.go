@@ -123,7 +123,7 @@ func (h *Users) activation(c echo.Context, act func(ctx context.Context, id int6
 		}
 		de := problem.From(err)
 		return h.page(c, http.StatusConflict, url.Values{}, nil,
-			map[int64]*fieldErr{id: {Message: h.errorMessage(v, de), Detail: de.Message}})
+			map[int64]*fieldErr{id: h.refusalOf(v, "user", de)})
 	}
 	h.log.InfoContext(c.Request().Context(), "user "+done, "user_id", id, "by", auth.CurrentUser(c).ID)
 	return redirect(c, "/users?done="+done)

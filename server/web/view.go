@@ -14,6 +14,7 @@ import (
 	"redress/cases"
 	"redress/server/auth"
 	"redress/server/problem"
+	"redress/ui/i18n"
 	"redress/workflows"
 )
 
@@ -88,10 +89,25 @@ func flashes() []string {
 }
 
 // fieldErr is a refusal shown next to the field it is about: what the
-// field needs, in the user's language, and the server's exact reason.
+// field needs, in the user's language, and the server's exact reason
+// (English, the domain's words): shown under the message to a reader of
+// English, kept folded away (Folded) for a reader of another language.
 type fieldErr struct {
 	Message string
 	Detail  string
+	Folded  bool
+}
+
+// refusalOf is what a page shows of a refusal de on form (the form's name
+// without its record's id; "" for a page's own filters): the sentence
+// the catalogue has for the field it names, else for its kind of problem,
+// with the server's reason as secondary detail.
+func (h *UI) refusalOf(v *view, form string, de *cases.Error) *fieldErr {
+	fe := &fieldErr{Message: h.errorMessage(v, form, de), Detail: de.Message, Folded: v.Lang != cases.LanguageEnglish}
+	if fe.Detail == fe.Message {
+		fe.Detail = ""
+	}
+	return fe
 }
 
 // formState is a posted form shown again after a refusal: what the agent
@@ -103,6 +119,9 @@ type formState struct {
 	Errors map[string]*fieldErr
 	Top    *fieldErr
 	Stale  bool
+	// NeedsApproval says the refusal was a remedy that needs a
+	// supervisor's approval first: the form then offers to ask for it.
+	NeedsApproval bool
 }
 
 // Get returns the value typed into name.
@@ -137,18 +156,11 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 		f.Stale = true
 		return f, status
 	}
-	fe := &fieldErr{Message: h.errorMessage(v, de), Detail: de.Message}
-	// A form may say in its own words what one of its fields needs:
-	// need.<form>.<field> ("need.decide.comment"), the form named without
-	// its record's id ("decide-12").
+	f.NeedsApproval = de.Field == "remedy" && de.Extra["needs_approval"] == true
+	// A form's refusals are worded by the form named without its record's
+	// id ("decide-12" is form "decide").
 	form, _, _ := strings.Cut(name, "-")
-	// A refusal that says something of its own (a tone rule that blocks, a
-	// variable left unfilled) keeps it.
-	_, toned := de.Extra["tone_warnings"]
-	_, unfilled := de.Extra["unfilled_variables"]
-	if key := "need." + form + "." + de.Field; de.Field != "" && (de.Code == cases.Invalid || de.Code == cases.Malformed) && h.tr.Has(key) && !toned && !unfilled {
-		fe.Message = h.t(v, key)
-	}
+	fe := h.refusalOf(v, form, de)
 	if target := fieldFor(de.Field, fields); target != "" {
 		f.Errors[target] = fe
 	} else {
@@ -157,24 +169,71 @@ func (h *UI) refusal(v *view, name string, values url.Values, fields []string, e
 	return f, status
 }
 
-// errorMessage says in the user's language what a refusal is about: what
-// the field needs when it is a stage field, else the kind of problem.
-func (h *UI) errorMessage(v *view, de *cases.Error) string {
+// errorMessage says in the user's language what a refusal on form is
+// about: a refusal that says something of its own (a tone rule that
+// blocks, a variable left unfilled, a remedy that needs approval) says
+// it; one about a field says what the field needs (needKey); else the
+// kind of problem.
+func (h *UI) errorMessage(v *view, form string, de *cases.Error) string {
 	if _, ok := de.Extra["tone_warnings"]; ok {
 		return h.t(v, "tone.blocked")
 	}
 	if _, ok := de.Extra["unfilled_variables"]; ok {
 		return h.t(v, "reply.unfilled")
 	}
-	if de.Code == cases.Invalid && de.Field != "" {
-		if key := "need." + de.Field; h.tr.Has(key) {
-			if de.Field == "remedy" && de.Extra["needs_approval"] == true {
-				return h.t(v, "need.remedy_approval")
-			}
+	if de.Code == cases.Invalid || de.Code == cases.Malformed {
+		if de.Field == "remedy" && de.Extra["needs_approval"] == true {
+			return h.t(v, "need.remedy_approval")
+		}
+		if key := h.needKey(form, de.Field); key != "" {
 			return h.t(v, key)
 		}
 	}
 	return h.t(v, "err.code."+string(de.Code))
+}
+
+// needKey is the catalogue key of the sentence saying what field needs
+// on form: need.<form>.<field> when the form words it its own way
+// ("need.decide.comment"), else need.<field>; "" when the catalogue has
+// neither (the refusal is then worded by its code).
+func (h *UI) needKey(form, field string) string { return needKey(h.tr, form, field) }
+
+// needKey is UI.needKey on catalogue tr. A field of a list item is worded
+// as the list's field: "cases[2].note" and "cases[case_id=7].note" are
+// "cases.note".
+func needKey(tr *i18n.Catalogue, form, field string) string {
+	field = withoutIndexes(field)
+	if field == "" {
+		return ""
+	}
+	keys := []string{"need." + field}
+	if form != "" {
+		keys = []string{"need." + form + "." + field, "need." + field}
+	}
+	for _, key := range keys {
+		if tr.Has(key) {
+			return key
+		}
+	}
+	return ""
+}
+
+// withoutIndexes drops the indexes of list items from a field's name
+// ("[2]", "[case_id=7]").
+func withoutIndexes(field string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range field {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // fieldFor finds the field of a form that shows an error about field.
@@ -250,7 +309,7 @@ func eventKinds() []cases.EventKind {
 	return []cases.EventKind{cases.EventCreated, cases.EventEdited, cases.EventTransitioned, cases.EventAssigned,
 		cases.EventCommented, cases.EventRemedyProposed, cases.EventRemedyApproved, cases.EventEvidenceAdded,
 		cases.EventEvidenceVoided, cases.EventReminded, cases.EventEscalated, cases.EventHandedOver, cases.EventHandoverAcknowledged, cases.EventAudited,
-		cases.EventRemedyDeclined, cases.EventVerdictDisputed, cases.EventFlagged}
+		cases.EventRemedyDeclined, cases.EventVerdictDisputed, cases.EventFlagged, cases.EventContactViewed}
 }
 
 // moveKinds lists the protocol's moves, for their translations.
