@@ -36,6 +36,11 @@ func TestAPIDocsPage(t *testing.T) {
 	if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("headers %v", rec.Header())
 	}
+	// Like every route, it refuses a query PostgreSQL could not store, as
+	// the description says (BadText).
+	if rec := e.do(http.MethodGet, "/api/docs?q=%00", nil); rec.Code != http.StatusBadRequest {
+		t.Errorf("GET /api/docs?q=%%00 = %d, want 400", rec.Code)
+	}
 	page := rec.Body.String()
 	if !strings.Contains(page, `<redoc spec-url="/api/openapi.yaml">`) {
 		t.Errorf("the page does not point Redoc at the description:\n%s", page)
