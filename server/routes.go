@@ -43,6 +43,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/readyz", public, s.readyz, false},
 		{http.MethodGet, "/metrics", public, s.metrics.handler(s.cfg.MetricsAllow, s.cfg.MetricsToken), false},
 		{http.MethodGet, "/api/openapi.yaml", public, a.Docs.OpenAPI, false},
+		{http.MethodGet, "/api/docs", public, w.UI.APIDocs, false},
 
 		// People and access.
 		{http.MethodPost, "/api/v1/auth/login", public, a.People.Login, false},

@@ -79,8 +79,10 @@ type Deps struct {
 type UI struct {
 	pages  map[cases.Language]map[string]*template.Template
 	assets *assets
-	tr     *i18n.Catalogue
-	zones  sync.Map // time zone name → *time.Location
+	// apiDocs is the API reference page, rendered once at start.
+	apiDocs []byte
+	tr      *i18n.Catalogue
+	zones   sync.Map // time zone name → *time.Location
 
 	cfg    config.Config
 	log    *slog.Logger
@@ -174,6 +176,9 @@ func newUI(templates, static fs.FS, tr *i18n.Catalogue) (*UI, error) {
 		return nil, err
 	}
 	w := &UI{pages: map[cases.Language]map[string]*template.Template{}, assets: as, tr: tr}
+	if w.apiDocs, err = renderAPIDocs(templates, as); err != nil {
+		return nil, err
+	}
 	for _, lang := range cases.Languages() {
 		w.pages[lang] = map[string]*template.Template{}
 		for page, files := range pageFiles {

@@ -46,7 +46,9 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 		}
 		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+		// A file in a folder (vendor/redoc.standalone.js) is served flat,
+		// its slashes made dashes: /static/{name} is one path segment.
+		hashed := strings.ReplaceAll(strings.TrimSuffix(name, ext), "/", "-") + "." + hex.EncodeToString(sum[:])[:10] + ext
 		ct := mime.TypeByExtension(ext)
 		if ct == "" {
 			return fmt.Errorf("static file %s: no content type for %q", name, ext)
