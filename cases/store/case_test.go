@@ -321,5 +321,3 @@ func TestMaskContact(t *testing.T) {
 		}
 	}
 }
-
-func asErr(err error, target **cases.Error) bool { return errors.As(err, target) }

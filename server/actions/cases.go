@@ -84,13 +84,6 @@ func (a *Cases) create(ctx context.Context, nc cases.Case) (cases.Case, error) {
 	})
 }
 
-// firstDue is how long a new case of kind and severity has for its first
-// response.
-func (a *Cases) firstDue(k cases.Kind, sev cases.Severity) time.Duration {
-	d, _ := a.policy.Deadlines.Within(k, sev, cases.StateRespond)
-	return d
-}
-
 // Edit applies a patch of the case's own fields, conditional on version.
 // A changed kind or severity moves the due time of the current state.
 func (a *Cases) Edit(ctx context.Context, id int64, version *int64, p cases.CasePatch) (cases.Case, error) {
