@@ -156,9 +156,8 @@ func insertFactsTx(ctx context.Context, tx *sqlx.Tx, facts []cases.ReportFact) e
 	if len(facts) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, pq.CopyIn("report_facts", "case_id", "seq", "figure", "at", "agent_id", "shop",
-		"platform", "kind", "sub", "note", "wall_s", "biz_s", "cycle_wall_s", "cycle_biz_s", "amount", "currency",
-		"review", "claim", "platform_word", "passed"))
+	st, err := tx.PrepareContext(ctx, `COPY report_facts (case_id, seq, figure, at, agent_id, shop, platform, kind,
+		sub, note, wall_s, biz_s, cycle_wall_s, cycle_biz_s, amount, currency, review, claim, platform_word, passed) FROM STDIN`)
 	if err != nil {
 		return err
 	}
