@@ -108,11 +108,12 @@ func New(cfg config.Config, db *sqlx.DB, log *slog.Logger, opts ...Option) (*Ser
 	}
 	s.digests = actions.NewReportDigests(reports, hooks, catalogue, base)
 	s.work.Digest = s.digests.Send
+	imports, deskPolicy := actions.NewImports(ops), actions.NewDeskPolicy(ops)
 	s.api = api.New(api.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox, Hooks: hooks,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
+		Actions: ops, Imports: imports, DeskPolicy: deskPolicy, Handovers: handovers, Gate: s.gate, Sender: s.sender, Policy: policy, Replies: replies, Tone: toneCheck,
 		Reports: reports, Draining: s.draining})
 	s.web, err = web.New(web.Deps{Config: cfg, Log: log, Store: caseStore, People: people, Inbox: inbox,
-		Actions: ops, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
+		Actions: ops, Imports: imports, DeskPolicy: deskPolicy, Handovers: handovers, Gate: s.gate, Policy: policy, Replies: replies, Tone: toneCheck,
 		Reports: reports, Draining: s.draining}, ui.Templates(), ui.Static(), catalogue)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)

@@ -129,7 +129,7 @@ func TestUnparsed(t *testing.T) {
 		"", "\n \n\t\n", "买家说杯子碎了，要求退款。\n我们已经核实。",
 		"we will deliver the replacement tomorrow morning at about 10:00",
 		"10:00\n10:30\n11:00", "好的\n谢谢\n好的\n谢谢",
-		"Note: call back\nTODO: refund\nNote: done",
+		"Note: call back\nReminder: refund\nNote: done",
 	} {
 		tr := Parse(text, shanghai)
 		if tr.Parsed || tr.Lines == nil || len(tr.Lines) != 0 || tr.Layout != "" {

@@ -71,7 +71,7 @@ func (s *Intake) Mappings(ctx context.Context) ([]SavedMapping, error) {
 // RecordTx changes a case in the caller's transaction on behalf of a source
 // outside the shop (a platform's export): no assignee check, the decision
 // records who brought the news in its payload.
-func (s *Store) RecordTx(ctx context.Context, tx *sqlx.Tx, id int64, decide cases.Decide) (cases.Case, error) {
+func (s *Intake) RecordTx(ctx context.Context, tx *sqlx.Tx, id int64, decide cases.Decide) (cases.Case, error) {
 	c, _, err := s.ChangeTx(ctx, tx, id, nil, nil, decide)
 	return c, err
 }

@@ -18,6 +18,13 @@ import (
 	"redress/cases/intake"
 )
 
+// Imports read exports (native or mapped) into cases, creating them as
+// the case operations do.
+type Imports struct{ *Cases }
+
+// NewImports returns the import operations beside ops.
+func NewImports(ops *Cases) *Imports { return &Imports{ops} }
+
 // ImportOptions say how to read an export.
 type ImportOptions struct {
 	// Charset is "" or utf-8, or gb18030/gbk/gb2312 as Chinese spreadsheet
@@ -71,7 +78,7 @@ func ReadExport(r io.Reader, charset string) ([]byte, error) {
 // whose review changed (rating, text, 追评 added, review removed) updates
 // the case with a review_changed event; an unchanged one is skipped. Every
 // problem of every line is reported; a bad line never stops the good ones.
-func (a *Cases) Import(ctx context.Context, r io.Reader, opts ImportOptions) (cases.ImportReport, error) {
+func (a *Imports) Import(ctx context.Context, r io.Reader, opts ImportOptions) (cases.ImportReport, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.ImportReport{}, err
@@ -135,7 +142,7 @@ func (a *Cases) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ca
 
 // Preview reads an export without importing it: how its header is read
 // (the profile recognised, or the mapping suggested), and its first rows.
-func (a *Cases) Preview(ctx context.Context, r io.Reader, opts ImportOptions) (ImportPreview, error) {
+func (a *Imports) Preview(ctx context.Context, r io.Reader, opts ImportOptions) (ImportPreview, error) {
 	body, err := ReadExport(r, opts.Charset)
 	if err != nil {
 		return ImportPreview{}, err
@@ -156,7 +163,7 @@ const (
 	skipped
 )
 
-func (a *Cases) importRow(ctx context.Context, actor cases.Actor, row intake.Row) (rowOutcome, error) {
+func (a *Imports) importRow(ctx context.Context, actor cases.Actor, row intake.Row) (rowOutcome, error) {
 	cur, err := a.store.Intake().CaseByExternalID(ctx, row.Key.Platform, row.Key.ExternalID)
 	if cases.ErrorCode(err) == cases.NotFound {
 		if row.UpdateOnly {
@@ -187,7 +194,7 @@ func (a *Cases) importRow(ctx context.Context, actor cases.Actor, row intake.Row
 	}
 	changed := false
 	err = a.store.InTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := a.store.RecordTx(ctx, tx, cur.ID, func(c cases.Case, _ cases.Facts) (cases.Change, error) {
+		_, err := a.store.Intake().RecordTx(ctx, tx, cur.ID, func(c cases.Case, _ cases.Facts) (cases.Change, error) {
 			ch := ReviewChange(c, *row.Review, row.Line, actor.ID)
 			changed = len(ch.Events) > 0
 			return ch, nil
@@ -236,7 +243,7 @@ func ReviewChange(c cases.Case, snap intake.ReviewSnapshot, line int, importedBy
 }
 
 // mapping returns the mapping the options name or give, or nil.
-func (a *Cases) mapping(ctx context.Context, opts ImportOptions) (*intake.Mapping, error) {
+func (a *Imports) mapping(ctx context.Context, opts ImportOptions) (*intake.Mapping, error) {
 	if opts.Mapping != nil {
 		return opts.Mapping, nil
 	}

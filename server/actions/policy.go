@@ -9,6 +9,14 @@ import (
 	"redress/workflows"
 )
 
+// DeskPolicy is what admins change of the desk: remedy limits, exchange
+// rates, the audit checklist and the desk's settings. It shares the case
+// operations' store and policy.
+type DeskPolicy struct{ *Cases }
+
+// NewDeskPolicy returns the desk policy operations beside ops.
+func NewDeskPolicy(ops *Cases) *DeskPolicy { return &DeskPolicy{ops} }
+
 // RemedyLimitInput is one row of the remedy policy as an admin sends it:
 // amounts as decimal strings in Currency.
 type RemedyLimitInput struct {
@@ -22,7 +30,7 @@ type RemedyLimitInput struct {
 
 // SaveRemedyLimit checks and stores the limits of one shop ("" for the
 // defaults) in one currency, replacing what was there.
-func (a *Cases) SaveRemedyLimit(ctx context.Context, in RemedyLimitInput) (cases.RemedyLimit, error) {
+func (a *DeskPolicy) SaveRemedyLimit(ctx context.Context, in RemedyLimitInput) (cases.RemedyLimit, error) {
 	l, err := remedyLimit(in)
 	if err != nil {
 		return l, err
@@ -68,7 +76,7 @@ func remedyLimit(in RemedyLimitInput) (cases.RemedyLimit, error) {
 
 // SaveExchangeRate checks and stores a rate between two currencies (rate
 // "0" removes it) and returns every rate.
-func (a *Cases) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate) ([]cases.ExchangeRate, error) {
+func (a *DeskPolicy) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate) ([]cases.ExchangeRate, error) {
 	for _, f := range []struct{ field, cur string }{{"currency", r.Currency}, {"to_currency", r.ToCurrency}} {
 		if _, err := cases.CurrencyScale(f.cur); err != nil {
 			return nil, cases.FieldError(f.field, "%v", err)
@@ -92,7 +100,7 @@ func (a *Cases) SaveExchangeRate(ctx context.Context, r cases.ExchangeRate) ([]c
 
 // SaveChecklistItem checks and stores one item of the audit scorecard,
 // creating it or replacing the item of the same key.
-func (a *Cases) SaveChecklistItem(ctx context.Context, in cases.ChecklistItem) (cases.ChecklistItem, error) {
+func (a *DeskPolicy) SaveChecklistItem(ctx context.Context, in cases.ChecklistItem) (cases.ChecklistItem, error) {
 	in.LabelEN, in.LabelZH = strings.TrimSpace(in.LabelEN), strings.TrimSpace(in.LabelZH)
 	switch {
 	case !checklistKey(in.Key):
@@ -126,7 +134,7 @@ func checklistKey(k string) bool {
 
 // SaveDeskSettings checks and stores the desk's settings (admins),
 // conditional on version when it is given.
-func (a *Cases) SaveDeskSettings(ctx context.Context, s cases.DeskSettings, version *int64) (cases.DeskSettings, error) {
+func (a *DeskPolicy) SaveDeskSettings(ctx context.Context, s cases.DeskSettings, version *int64) (cases.DeskSettings, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return s, err
@@ -143,7 +151,7 @@ func (a *Cases) SaveDeskSettings(ctx context.Context, s cases.DeskSettings, vers
 // RetireChecklistItem takes an item off the audit scorecard (admins): an
 // item no verdict scored is deleted, one that verdicts scored is made
 // inactive so that they still show it. deleted says which.
-func (a *Cases) RetireChecklistItem(ctx context.Context, key string) (cases.ChecklistItem, bool, error) {
+func (a *DeskPolicy) RetireChecklistItem(ctx context.Context, key string) (cases.ChecklistItem, bool, error) {
 	actor, err := cases.RequireActor(ctx)
 	if err != nil {
 		return cases.ChecklistItem{}, false, err

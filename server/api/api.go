@@ -23,6 +23,10 @@ type Deps struct {
 	Inbox   *store.Notifications
 	Hooks   *store.Webhooks
 	Actions *actions.Cases
+	// Imports and DeskPolicy are the import and the desk policy's
+	// operations.
+	Imports    *actions.Imports
+	DeskPolicy *actions.DeskPolicy
 	// Handovers are the shift handover's operations.
 	Handovers *actions.Handovers
 	Gate      *auth.Gate
@@ -45,7 +49,11 @@ type deps struct {
 	inbox  *store.Notifications
 	hooks  *store.Webhooks
 	ops    *actions.Cases
-	gate   *auth.Gate
+	// imports and deskPolicy are the import and the desk policy's
+	// operations.
+	imports    *actions.Imports
+	deskPolicy *actions.DeskPolicy
+	gate       *auth.Gate
 	// handovers are the shift handover's operations.
 	handovers *actions.Handovers
 	sender    *webhook.Sender
@@ -64,6 +72,8 @@ type API struct {
 	Notifications *Notifications
 	Webhooks      *Webhooks
 	Desk          *Desk
+	DeskPolicy    *DeskPolicy
+	Intake        *Intake
 	Handovers     *Handovers
 	Replies       *Replies
 	Tone          *Tone
@@ -77,6 +87,14 @@ type Handovers struct{ *deps }
 
 // Cases handles /api/v1/cases and its sub-resources but evidence.
 type Cases struct{ *deps }
+
+// Intake handles imports of exports, their saved mappings and the
+// platforms' deadline rules.
+type Intake struct{ *deps }
+
+// DeskPolicy handles what admins set of the desk: remedy limits, exchange
+// rates, the audit checklist, the desk's settings (supervisors read).
+type DeskPolicy struct{ *deps }
 
 // Evidence handles evidence uploads, downloads, packs and voids.
 type Evidence struct{ *deps }
@@ -102,8 +120,8 @@ type Docs struct{}
 // New returns the API over d.
 func New(d Deps) *API {
 	dd := &deps{cfg: d.Config, log: d.Log, store: d.Store, people: d.People, inbox: d.Inbox, hooks: d.Hooks,
-		ops: d.Actions, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone, reports: d.Reports, draining: d.Draining}
+		ops: d.Actions, imports: d.Imports, deskPolicy: d.DeskPolicy, gate: d.Gate, sender: d.Sender, policy: d.Policy, handovers: d.Handovers, replies: d.Replies, tone: d.Tone, reports: d.Reports, draining: d.Draining}
 	return &API{Cases: &Cases{dd}, Evidence: &Evidence{dd}, People: &People{dd},
-		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, Handovers: &Handovers{dd},
+		Notifications: &Notifications{dd}, Webhooks: &Webhooks{dd}, Desk: &Desk{dd}, DeskPolicy: &DeskPolicy{dd}, Intake: &Intake{dd}, Handovers: &Handovers{dd},
 		Replies: &Replies{dd}, Tone: &Tone{dd}, Reports: &Reports{dd}, Docs: &Docs{}}
 }

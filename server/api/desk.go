@@ -89,7 +89,7 @@ func (h *Desk) Remedies(c echo.Context) error {
 
 // RemedyPolicy handles GET /api/v1/remedy-policies: every row of the
 // remedy policy and the exchange rates.
-func (h *Desk) RemedyPolicy(c echo.Context) error {
+func (h *DeskPolicy) RemedyPolicy(c echo.Context) error {
 	ctx := c.Request().Context()
 	limits, err := h.store.Desk().RemedyLimits(ctx)
 	if err != nil {
@@ -114,12 +114,12 @@ type remedyLimitBody struct {
 
 // SaveRemedyPolicy handles POST /api/v1/remedy-policies (admins): creates
 // or replaces the limits of one shop ("" for the defaults) in one currency.
-func (h *Desk) SaveRemedyPolicy(c echo.Context) error {
+func (h *DeskPolicy) SaveRemedyPolicy(c echo.Context) error {
 	var in remedyLimitBody
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	saved, err := h.ops.SaveRemedyLimit(c.Request().Context(), actions.RemedyLimitInput(in))
+	saved, err := h.deskPolicy.SaveRemedyLimit(c.Request().Context(), actions.RemedyLimitInput(in))
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (h *Desk) SaveRemedyPolicy(c echo.Context) error {
 
 // SaveExchangeRate handles POST /api/v1/exchange-rates (admins):
 // {"currency":"USD","to_currency":"CNY","rate":"7.10"}; rate "0" removes it.
-func (h *Desk) SaveExchangeRate(c echo.Context) error {
+func (h *DeskPolicy) SaveExchangeRate(c echo.Context) error {
 	var in struct {
 		Currency   string `json:"currency"`
 		ToCurrency string `json:"to_currency"`
@@ -137,7 +137,7 @@ func (h *Desk) SaveExchangeRate(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	rates, err := h.ops.SaveExchangeRate(c.Request().Context(), cases.ExchangeRate{Currency: in.Currency,
+	rates, err := h.deskPolicy.SaveExchangeRate(c.Request().Context(), cases.ExchangeRate{Currency: in.Currency,
 		ToCurrency: in.ToCurrency, Rate: in.Rate})
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (h *Desk) AuditQueue(c echo.Context) error {
 
 // Checklist handles GET /api/v1/audits/checklist (?all=true: inactive
 // items too).
-func (h *Desk) Checklist(c echo.Context) error {
+func (h *DeskPolicy) Checklist(c echo.Context) error {
 	items, err := h.store.Desk().Checklist(c.Request().Context(), c.QueryParam("all") == "true")
 	if err != nil {
 		return err
@@ -183,12 +183,12 @@ func (h *Desk) Checklist(c echo.Context) error {
 
 // SaveChecklistItem handles POST /api/v1/audits/checklist (admins):
 // creates or replaces one item of the scorecard.
-func (h *Desk) SaveChecklistItem(c echo.Context) error {
+func (h *DeskPolicy) SaveChecklistItem(c echo.Context) error {
 	in := cases.ChecklistItem{Active: true}
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	saved, err := h.ops.SaveChecklistItem(c.Request().Context(), in)
+	saved, err := h.deskPolicy.SaveChecklistItem(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}

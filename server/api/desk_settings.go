@@ -45,7 +45,7 @@ func (b deskSettingsBody) settings() (cases.DeskSettings, error) {
 // DeskSettings handles GET /api/v1/desk-settings (supervisors): how closed
 // cases are sampled for audit and the approval deadline. The ETag is the
 // settings' version.
-func (h *Desk) DeskSettings(c echo.Context) error {
+func (h *DeskPolicy) DeskSettings(c echo.Context) error {
 	s, err := h.store.Desk().Settings(c.Request().Context())
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (h *Desk) DeskSettings(c echo.Context) error {
 
 // SaveDeskSettings handles PUT /api/v1/desk-settings (admins), with
 // If-Match (the ETag read) optional: a stale one is a Conflict.
-func (h *Desk) SaveDeskSettings(c echo.Context) error {
+func (h *DeskPolicy) SaveDeskSettings(c echo.Context) error {
 	version, err := ifMatch(c, ifMatchOptional)
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (h *Desk) SaveDeskSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	saved, err := h.ops.SaveDeskSettings(c.Request().Context(), s, version)
+	saved, err := h.deskPolicy.SaveDeskSettings(c.Request().Context(), s, version)
 	if err != nil {
 		return err
 	}
@@ -98,8 +98,8 @@ func (h *Desk) Calibration(c echo.Context) error {
 // RetireChecklistItem handles DELETE /api/v1/audits/checklist/{key}
 // (admins): an item no verdict scored is deleted, one that verdicts scored
 // is retired (inactive; they still show it). The answer says which.
-func (h *Desk) RetireChecklistItem(c echo.Context) error {
-	item, deleted, err := h.ops.RetireChecklistItem(c.Request().Context(), c.Param("key"))
+func (h *DeskPolicy) RetireChecklistItem(c echo.Context) error {
+	item, deleted, err := h.deskPolicy.RetireChecklistItem(c.Request().Context(), c.Param("key"))
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 // importOptions reads what an import request says besides its body: the
 // charset of its Content-Type, and ?mapping= (a saved mapping's name, or a
 // mapping as a JSON object) and ?save_as= (save that mapping under a name).
-func (h *Cases) importOptions(c echo.Context) (actions.ImportOptions, error) {
+func (h *Intake) importOptions(c echo.Context) (actions.ImportOptions, error) {
 	mt, params, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if err != nil || (mt != "text/csv" && mt != "application/csv" && mt != "text/tab-separated-values") {
 		return actions.ImportOptions{}, cases.Errorf(cases.Unsupported, "send the export as Content-Type: text/csv")
@@ -47,13 +47,13 @@ func (h *Cases) importOptions(c echo.Context) (actions.ImportOptions, error) {
 // platform's export (Redress's columns, a native export recognised by its
 // header, or any file with a mapping), UTF-8 or (with charset=gb18030 or
 // gbk, as Chinese spreadsheet tools write) GB 18030.
-func (h *Cases) Import(c echo.Context) error {
+func (h *Intake) Import(c echo.Context) error {
 	opts, err := h.importOptions(c)
 	if err != nil {
 		return err
 	}
 	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(h.cfg.UploadTimeout))
-	rep, err := h.ops.Import(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, upload.MaxCSVBytes), opts)
+	rep, err := h.imports.Import(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, upload.MaxCSVBytes), opts)
 	if err != nil {
 		return err
 	}
@@ -63,13 +63,13 @@ func (h *Cases) Import(c echo.Context) error {
 // PreviewImport handles POST /api/v1/cases/import/preview[?mapping=]: how
 // an export would be read — the profile its header matches, else a
 // suggested mapping — with its header and first rows; imports nothing.
-func (h *Cases) PreviewImport(c echo.Context) error {
+func (h *Intake) PreviewImport(c echo.Context) error {
 	opts, err := h.importOptions(c)
 	if err != nil {
 		return err
 	}
 	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(h.cfg.UploadTimeout))
-	p, err := h.ops.Preview(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, upload.MaxCSVBytes), opts)
+	p, err := h.imports.Preview(c.Request().Context(), http.MaxBytesReader(c.Response(), c.Request().Body, upload.MaxCSVBytes), opts)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *Cases) PreviewImport(c echo.Context) error {
 }
 
 // Mappings handles GET /api/v1/import/mappings: the saved column mappings.
-func (h *Cases) Mappings(c echo.Context) error {
+func (h *Intake) Mappings(c echo.Context) error {
 	ms, err := h.store.Intake().Mappings(c.Request().Context())
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (h *Cases) Mappings(c echo.Context) error {
 }
 
 // SaveMapping handles POST /api/v1/import/mappings {"name","mapping"}.
-func (h *Cases) SaveMapping(c echo.Context) error {
+func (h *Intake) SaveMapping(c echo.Context) error {
 	var in struct {
 		Name    string          `json:"name"`
 		Mapping *intake.Mapping `json:"mapping"`

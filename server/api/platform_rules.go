@@ -10,7 +10,7 @@ import (
 
 // PlatformRules handles GET /api/v1/platform-rules: the default external
 // deadlines per platform and dispute kind.
-func (h *Cases) PlatformRules(c echo.Context) error {
+func (h *Intake) PlatformRules(c echo.Context) error {
 	rs, err := h.store.Intake().PlatformRules(c.Request().Context())
 	if err != nil {
 		return err
@@ -20,7 +20,7 @@ func (h *Cases) PlatformRules(c echo.Context) error {
 
 // SetPlatformRule handles PUT /api/v1/platform-rules/{platform}/{kind}
 // {"name","due_hours","source"} (admins): creates or replaces the rule.
-func (h *Cases) SetPlatformRule(c echo.Context) error {
+func (h *Intake) SetPlatformRule(c echo.Context) error {
 	var in struct {
 		Name     string `json:"name"`
 		DueHours int    `json:"due_hours"`

@@ -110,7 +110,7 @@ func (h *Import) Upload(c echo.Context) error {
 			chosen = mappingFromForm(values)
 			opts.Mapping, opts.SaveAs = chosen, strings.TrimSpace(values.Get("save_as"))
 		}
-		return h.ops.Import(ctx, bytes.NewReader(body), opts)
+		return h.imports.Import(ctx, bytes.NewReader(body), opts)
 	})
 	iv.Charset = values.Get("charset")
 	if err != nil {

@@ -62,8 +62,12 @@ type Deps struct {
 	People  *store.People
 	Inbox   *store.Notifications
 	Actions *actions.Cases
-	Gate    *auth.Gate
-	Policy  workflows.Policy
+	// Imports and DeskPolicy are the import and the desk policy's
+	// operations.
+	Imports    *actions.Imports
+	DeskPolicy *actions.DeskPolicy
+	Gate       *auth.Gate
+	Policy     workflows.Policy
 	// Handovers are the shift handover's operations.
 	Handovers *actions.Handovers
 	Replies   *actions.Replies
@@ -90,8 +94,12 @@ type UI struct {
 	people *store.People
 	inbox  *store.Notifications
 	ops    *actions.Cases
-	gate   *auth.Gate
-	policy workflows.Policy
+	// imports and deskPolicy are the import and the desk policy's
+	// operations.
+	imports    *actions.Imports
+	deskPolicy *actions.DeskPolicy
+	gate       *auth.Gate
+	policy     workflows.Policy
 	// handovers are the shift handover's operations.
 	handovers *actions.Handovers
 	replies   *actions.Replies
@@ -160,6 +168,7 @@ func New(d Deps, templates, static fs.FS, tr *i18n.Catalogue) (*Web, error) {
 	}
 	ui.cfg, ui.log, ui.store, ui.people, ui.inbox = d.Config, d.Log, d.Store, d.People, d.Inbox
 	ui.ops, ui.gate, ui.policy, ui.handovers, ui.replies, ui.tone, ui.draining = d.Actions, d.Gate, d.Policy, d.Handovers, d.Replies, d.Tone, d.Draining
+	ui.imports, ui.deskPolicy = d.Imports, d.DeskPolicy
 	ui.reports = d.Reports
 	return &Web{UI: ui, Sessions: &Sessions{ui}, Queue: &Queue{ui}, NewCase: &NewCase{ui}, CasePages: &CasePages{ui},
 		Notifications: &Notifications{ui}, Import: &Import{ui}, Users: &Users{ui}, HandoverPages: &HandoverPages{ui},

@@ -111,7 +111,7 @@ func (h *Desk) SaveLimits(c echo.Context) error {
 		in.BuyerWindowDays = int(days)
 	}
 	if err == nil {
-		_, err = h.ops.SaveRemedyLimit(c.Request().Context(), in)
+		_, err = h.deskPolicy.SaveRemedyLimit(c.Request().Context(), in)
 	}
 	if err != nil {
 		return h.refusePolicy(c, "limits", values, []string{"shop", "currency", "max_order_percent", "case_limit", "buyer_limit", "buyer_window_days"}, err)
@@ -127,7 +127,7 @@ func (h *Desk) SaveRate(c echo.Context) error {
 	}
 	r := cases.ExchangeRate{Currency: strings.ToUpper(strings.TrimSpace(values.Get("currency"))),
 		ToCurrency: strings.ToUpper(strings.TrimSpace(values.Get("to_currency"))), Rate: strings.TrimSpace(values.Get("rate"))}
-	if _, err := h.ops.SaveExchangeRate(c.Request().Context(), r); err != nil {
+	if _, err := h.deskPolicy.SaveExchangeRate(c.Request().Context(), r); err != nil {
 		return h.refusePolicy(c, "rates", values, []string{"currency", "to_currency", "rate"}, err)
 	}
 	return redirect(c, "/desk/policy?done=rate_saved")
@@ -148,7 +148,7 @@ func (h *Desk) SaveChecklistItem(c echo.Context) error {
 		it.Position = int(n)
 	}
 	if err == nil {
-		_, err = h.ops.SaveChecklistItem(c.Request().Context(), it)
+		_, err = h.deskPolicy.SaveChecklistItem(c.Request().Context(), it)
 	}
 	if err != nil {
 		return h.refusePolicy(c, "checklist", values, []string{"key", "label_en", "label_zh", "weight", "position"}, err)
@@ -211,7 +211,7 @@ func (h *Desk) SaveSettings(c echo.Context) error {
 	} else if n > 0 {
 		version = &n
 	}
-	if _, err := h.ops.SaveDeskSettings(c.Request().Context(), s, version); err != nil {
+	if _, err := h.deskPolicy.SaveDeskSettings(c.Request().Context(), s, version); err != nil {
 		return h.refusePolicy(c, "settings", values, fields, err)
 	}
 	return redirect(c, "/desk/policy?done=settings_saved#settings")
@@ -221,7 +221,7 @@ func (h *Desk) SaveSettings(c echo.Context) error {
 // (admins): deleted when no verdict scored the item, else retired.
 func (h *Desk) RetireChecklistItem(c echo.Context) error {
 	key := c.Param("key")
-	_, deleted, err := h.ops.RetireChecklistItem(c.Request().Context(), key)
+	_, deleted, err := h.deskPolicy.RetireChecklistItem(c.Request().Context(), key)
 	if err != nil {
 		return h.refusePolicy(c, "checklist", url.Values{"key": {key}}, []string{"key"}, err)
 	}
