@@ -61,19 +61,7 @@ func (h *CasePages) auditPage(c echo.Context, status int, id int64, posted *form
 		return err
 	}
 	ctx := c.Request().Context()
-	cs, err := h.store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	evs, err := h.store.ListEvidence(ctx, id)
-	if err != nil {
-		return err
-	}
-	events, err := h.store.Events(ctx, id)
-	if err != nil {
-		return err
-	}
-	dir, err := h.directory(c)
+	cs, evs, events, dir, err := h.caseRecord(c, id)
 	if err != nil {
 		return err
 	}

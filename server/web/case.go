@@ -123,19 +123,7 @@ func (h *CasePages) pageWith(c echo.Context, status int, id int64, posted *formS
 		return err
 	}
 	ctx := c.Request().Context()
-	cs, err := h.store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	evs, err := h.store.ListEvidence(ctx, id)
-	if err != nil {
-		return err
-	}
-	events, err := h.store.Events(ctx, id)
-	if err != nil {
-		return err
-	}
-	dir, err := h.directory(c)
+	cs, evs, events, dir, err := h.caseRecord(c, id)
 	if err != nil {
 		return err
 	}
@@ -252,4 +240,24 @@ func (h *CasePages) returnInputs(v *view, cs cases.Case, f *formState) []fieldVi
 		out = append(out, fv)
 	}
 	return out
+}
+
+// caseRecord reads what the case and audit pages both show of a case: the
+// case, its evidence, its ledger and the names of the people in them.
+func (h *CasePages) caseRecord(c echo.Context, id int64) (cases.Case, []cases.Evidence, []cases.Event, directory, error) {
+	ctx := c.Request().Context()
+	cs, err := h.store.Get(ctx, id)
+	if err != nil {
+		return cs, nil, nil, nil, err
+	}
+	evs, err := h.store.ListEvidence(ctx, id)
+	if err != nil {
+		return cs, nil, nil, nil, err
+	}
+	events, err := h.store.Events(ctx, id)
+	if err != nil {
+		return cs, nil, nil, nil, err
+	}
+	dir, err := h.directory(c)
+	return cs, evs, events, dir, err
 }
