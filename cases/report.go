@@ -317,3 +317,47 @@ type ReportAggregate struct {
 	Cases                               int // distinct cases
 	Wall, Biz, CycleWall, CycleBiz      Percentiles
 }
+
+// ReportTotals are a report's counts summed over its groups: the whole
+// desk's, for the daily page and the scheduled summaries (durations do not
+// add up, and are not here).
+type ReportTotals struct {
+	Opened                 int `json:"opened"`
+	Closed                 int `json:"closed"`
+	ClosedEarly            int `json:"closed_early"`
+	Reopened               int `json:"reopened"`
+	SLABreaches            int `json:"sla_breaches"`
+	PlatformDeadlineMisses int `json:"platform_deadline_misses"`
+	RemediesApplied        int `json:"remedies_applied"`
+	ReviewCasesClosed      int `json:"review_cases_closed"`
+	ReviewsRecovered       int `json:"reviews_recovered_platform_word"`
+	// The reopen rate's and the platform's recovery rate's parts.
+	Reopens            int `json:"-"`
+	Closings           int `json:"-"`
+	ReviewsRecoverable int `json:"-"`
+}
+
+// Totals sums r's counts over its groups.
+func (r Report) Totals() ReportTotals {
+	var t ReportTotals
+	for _, row := range r.Rows {
+		f := row.Figures
+		t.Opened += f.Opened
+		t.Closed += f.Closed
+		for _, n := range f.ClosedEarly {
+			t.ClosedEarly += n
+		}
+		t.Reopened += f.Reopened
+		for _, n := range f.SLABreaches {
+			t.SLABreaches += n
+		}
+		t.PlatformDeadlineMisses += f.PlatformDeadlineMisses
+		t.RemediesApplied += f.Remedies.Applied
+		t.ReviewCasesClosed += f.Reviews.Closed
+		t.ReviewsRecovered += f.Reviews.PlatformWord.Num
+		t.Reopens += f.ReopenRate.Num
+		t.Closings += f.ReopenRate.Den
+		t.ReviewsRecoverable += f.Reviews.PlatformWord.Den
+	}
+	return t
+}

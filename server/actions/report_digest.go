@@ -56,45 +56,11 @@ func (d *ReportDigests) Send(ctx context.Context, event cases.EventKind, now tim
 	return d.hooks.QueueDigest(ctx, digest, now)
 }
 
-// DigestTotals are a summary's counts over the whole desk.
-type DigestTotals struct {
-	Opened                 int `json:"opened"`
-	Closed                 int `json:"closed"`
-	ClosedEarly            int `json:"closed_early"`
-	Reopened               int `json:"reopened"`
-	SLABreaches            int `json:"sla_breaches"`
-	PlatformDeadlineMisses int `json:"platform_deadline_misses"`
-	RemediesApplied        int `json:"remedies_applied"`
-	ReviewCasesClosed      int `json:"review_cases_closed"`
-	ReviewsRecovered       int `json:"reviews_recovered_platform_word"`
-}
-
-func digestTotals(r cases.Report) DigestTotals {
-	var t DigestTotals
-	for _, row := range r.Rows {
-		f := row.Figures
-		t.Opened += f.Opened
-		t.Closed += f.Closed
-		for _, n := range f.ClosedEarly {
-			t.ClosedEarly += n
-		}
-		t.Reopened += f.Reopened
-		for _, n := range f.SLABreaches {
-			t.SLABreaches += n
-		}
-		t.PlatformDeadlineMisses += f.PlatformDeadlineMisses
-		t.RemediesApplied += f.Remedies.Applied
-		t.ReviewCasesClosed += f.Reviews.Closed
-		t.ReviewsRecovered += f.Reviews.PlatformWord.Num
-	}
-	return t
-}
-
 // text is the summary in one language: a short text with the link to
 // its page for robots, and for json webhooks the figures too.
 func (d *ReportDigests) text(event cases.EventKind, rep cases.Report, from, to time.Time, lang cases.Language) (cases.DigestText, error) {
 	first, last := from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly)
-	tot := digestTotals(rep)
+	tot := rep.Totals()
 	var link, msg string
 	args := []any{"opened", tot.Opened, "closed", tot.Closed, "breaches", tot.SLABreaches,
 		"misses", tot.PlatformDeadlineMisses, "remedies", tot.RemediesApplied, "reopened", tot.Reopened}

@@ -83,21 +83,21 @@ func (h *Reports) fillDaily(c echo.Context, v *view, d *dailyPage, date string) 
 		return err
 	}
 	b := reportBuilder{h: h.UI, v: v, dir: dir, total: reports[0]}
-	day0, before, week := teamTotals(reports[0]), teamTotals(reports[1]), teamTotals(reports[2])
+	day0, before, week := reports[0].Totals(), reports[1].Totals(), reports[2].Totals()
 	for _, k := range []struct {
 		key  string
-		get  func(teamTotal) (num, den int)
+		get  func(cases.ReportTotals) (num, den int)
 		rate bool
 	}{
-		{"reports.col.opened", func(t teamTotal) (int, int) { return t.opened, 1 }, false},
-		{"reports.col.closed", func(t teamTotal) (int, int) { return t.closed, 1 }, false},
-		{"reports.col.closed_early", func(t teamTotal) (int, int) { return t.closedEarly, 1 }, false},
-		{"reports.col.reopened", func(t teamTotal) (int, int) { return t.reopened, 1 }, false},
-		{"reports.col.sla_breaches", func(t teamTotal) (int, int) { return t.breaches, 1 }, false},
-		{"reports.col.platform_misses", func(t teamTotal) (int, int) { return t.platformMisses, 1 }, false},
-		{"reports.col.applied", func(t teamTotal) (int, int) { return t.remedies, 1 }, false},
-		{"reports.col.reopen_rate", func(t teamTotal) (int, int) { return t.reopens, t.closings }, true},
-		{"reports.col.platform_word", func(t teamTotal) (int, int) { return t.recovered, t.reviews }, true},
+		{"reports.col.opened", func(t cases.ReportTotals) (int, int) { return t.Opened, 1 }, false},
+		{"reports.col.closed", func(t cases.ReportTotals) (int, int) { return t.Closed, 1 }, false},
+		{"reports.col.closed_early", func(t cases.ReportTotals) (int, int) { return t.ClosedEarly, 1 }, false},
+		{"reports.col.reopened", func(t cases.ReportTotals) (int, int) { return t.Reopened, 1 }, false},
+		{"reports.col.sla_breaches", func(t cases.ReportTotals) (int, int) { return t.SLABreaches, 1 }, false},
+		{"reports.col.platform_misses", func(t cases.ReportTotals) (int, int) { return t.PlatformDeadlineMisses, 1 }, false},
+		{"reports.col.applied", func(t cases.ReportTotals) (int, int) { return t.RemediesApplied, 1 }, false},
+		{"reports.col.reopen_rate", func(t cases.ReportTotals) (int, int) { return t.Reopens, t.Closings }, true},
+		{"reports.col.platform_word", func(t cases.ReportTotals) (int, int) { return t.ReviewsRecovered, t.ReviewsRecoverable }, true},
 	} {
 		f := dailyFigure{Label: h.t(v, k.key)}
 		n0, d0 := k.get(day0)
@@ -153,36 +153,6 @@ func reportDay(s string, now time.Time) (time.Time, error) {
 		return d, &cases.Error{Code: cases.Malformed, Field: "date", Message: "date must be a day as YYYY-MM-DD"}
 	}
 	return d, nil
-}
-
-// teamTotal is a report's counts summed over its groups (durations do not
-// add up, and are shown per agent only).
-type teamTotal struct {
-	opened, closed, closedEarly, reopened, breaches, platformMisses, remedies int
-	reopens, closings, recovered, reviews                                     int
-}
-
-func teamTotals(r cases.Report) teamTotal {
-	var t teamTotal
-	for _, row := range r.Rows {
-		f := row.Figures
-		t.opened += f.Opened
-		t.closed += f.Closed
-		for _, n := range f.ClosedEarly {
-			t.closedEarly += n
-		}
-		t.reopened += f.Reopened
-		for _, n := range f.SLABreaches {
-			t.breaches += n
-		}
-		t.platformMisses += f.PlatformDeadlineMisses
-		t.remedies += f.Remedies.Applied
-		t.reopens += f.ReopenRate.Num
-		t.closings += f.ReopenRate.Den
-		t.recovered += f.Reviews.PlatformWord.Num
-		t.reviews += f.Reviews.PlatformWord.Den
-	}
-	return t
 }
 
 // ratio writes num/den as a percentage with its counts; "—" without a
