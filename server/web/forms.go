@@ -35,7 +35,7 @@ func refusedFields() map[string][]string {
 		"import":    {"file", "charset", "mapping", "mapping_name", "save_as", "columns"},
 		"queue":     {"q", "state", "kind", "platform", "shop", "assignee", "cursor"},
 		"desk":      {"reason", "shop", "agent", "cursor"},
-		"reports":   {"group_by"},
+		"reports":   {"group_by", "from", "to"},
 		"daily":     {"date"},
 		"notices":   {"unread"},
 	}
