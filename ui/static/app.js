@@ -417,6 +417,9 @@
       ta.setAttribute("aria-activedescendant", box.children[active].id);
     }
     function show(list) {
+      // A late answer for the same query must not move the agent's
+      // highlight: keep the reply they are on when it is still offered.
+      var kept = active >= 0 && items[active] ? items[active].id : null;
       box.textContent = "";
       items = list;
       if (!list.length) {
@@ -440,7 +443,10 @@
         box.appendChild(li);
       });
       box.hidden = false;
-      if (list.length) highlight(0);
+      if (list.length) {
+        var at = list.findIndex(function (r) { return r.id === kept; });
+        highlight(at >= 0 ? at : 0);
+      }
     }
     function choose(k) {
       var r = items[k], at = trigger;
