@@ -17,7 +17,8 @@ import (
 
 // reportScenario is a summary of the last days, grouped by agent, as a
 // supervisor reads it (GET /api/v1/reports/summary), and for pgbench the
-// store's query that sums its facts (store.Reports.AggregatesStatement).
+// store's queries that read its day roll-ups and facts
+// (store.Reports.Statements).
 func reportScenario(name, title string, days int, maxP99ms float64) scenario {
 	return scenario{name: name, title: title, hitsPerOp: 1, target: target{maxP99ms: maxP99ms},
 		prepare: func(ctx context.Context, e *env) (workload, error) {
@@ -49,19 +50,29 @@ func prepareReport(ctx context.Context, e *env, days int) (workload, error) {
 	if refreshed > 0 {
 		fmt.Printf("bench: report facts of %d cases computed in %s\n", refreshed, time.Since(started).Round(time.Second))
 	}
-	to := time.Now().UTC().Truncate(time.Hour)
+	// The last days up to yesterday, as dates in the server's zone: what
+	// the reports page asks for.
+	today := time.Now().In(loc)
+	to := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
 	from := to.AddDate(0, 0, -days)
 	var events int64
 	if err := e.db.GetContext(ctx, &events, `SELECT count(*) FROM case_events WHERE at >= $1 AND at < $2`, from, to); err != nil {
 		return workload{}, err
 	}
-	q := url.Values{"from": {from.Format(time.RFC3339)}, "to": {to.Format(time.RFC3339)}, "group_by": {"agent"}, "tz": {"UTC"}}
+	q := url.Values{"from": {from.Format(time.DateOnly)}, "to": {to.AddDate(0, 0, -1).Format(time.DateOnly)}, "group_by": {"agent"}}
 	tr := func(t *vegeta.Target) error {
 		*t = vegeta.Target{Method: http.MethodGet, URL: e.baseURL + "/api/v1/reports/summary?" + q.Encode(), Header: header(sup.token, false)}
 		return nil
 	}
-	sql, args := store.New(e.db).Reports().AggregatesStatement(cases.ReportQuery{From: from, To: to,
-		GroupBy: cases.GroupAgent, Location: time.UTC})
-	return workload{targets: tr, vars: supervisorVars(e, sup), scripts: []string{tokenLookup + "\n" + withLiterals(sql, args) + ";\n"},
+	stmts, err := store.New(e.db).Reports().Statements(ctx, cases.ReportQuery{From: from, To: to,
+		GroupBy: cases.GroupAgent, Location: loc})
+	if err != nil {
+		return workload{}, err
+	}
+	script := tokenLookup + "\n"
+	for _, st := range stmts {
+		script += withLiterals(st.SQL, st.Args) + ";\n"
+	}
+	return workload{targets: tr, vars: supervisorVars(e, sup), scripts: []string{script},
 		note: fmt.Sprintf("%d days, %d events in range", days, events)}, nil
 }

@@ -297,10 +297,11 @@ type ReportFact struct {
 	Review, Claim, PlatformWord, Passed bool
 }
 
-// ReportAggregate is the facts of one figure (and sub, note and currency)
-// of one group in one period, summed up by the database. Part says which
-// sums it holds: "count" the counts and the money, "durations" the
-// figure's durations, "remedy_cases" the cases with a remedy in Currency.
+// ReportAggregate is a day roll-up of the facts of one figure of one
+// group, summed up by the database. Part says what it holds: PartCount
+// the counts and money of the figure's facts with Sub, Note and Currency;
+// PartValues what does not add up, the figure's durations and a remedy's
+// cases in Currency.
 type ReportAggregate struct {
 	Part   string
 	Group  string
@@ -314,9 +315,18 @@ type ReportAggregate struct {
 	// Review, Claim, PlatformWord and Passed count the facts so marked.
 	Review, Claim, PlatformWord, Passed int
 	Amount                              int64
-	Cases                               int // distinct cases
-	Wall, Biz, CycleWall, CycleBiz      Percentiles
+	// Durations in seconds: wall and business of the same facts in pairs,
+	// and the cycle's of a closing.
+	Wall, Biz, CycleWall, CycleBiz []int64
+	// CaseIDs are the cases of remedies, maybe more than once.
+	CaseIDs []int64
 }
+
+// The parts of a ReportAggregate.
+const (
+	PartCount  = "count"
+	PartValues = "values"
+)
 
 // ReportTotals are a report's counts summed over its groups: the whole
 // desk's, for the daily page and the scheduled summaries (durations do not

@@ -12,8 +12,8 @@ import (
 
 // Summary computes a report from the facts of case ledgers (CaseFacts;
 // the README's "Reports" section defines every figure): from ledgers read
-// one at a time (Add), from facts (AddFact), or from the database's sums of
-// kept facts (AddAggregate). Each figure is attributed to the period of the
+// one at a time (Add), from facts (AddFact), or from the database's day
+// roll-ups of kept facts (AddAggregate), as many of each as the range has. Each figure is attributed to the period of the
 // event it counts, and to the group the case was in at that event.
 type Summary struct {
 	q      cases.ReportQuery
@@ -68,7 +68,6 @@ type tally struct {
 	applied                  int
 	total                    map[string]int64
 	remedyCases              map[string]map[int64]bool
-	remedyCaseN              map[string]int // from aggregates, instead of remedyCases
 	byType                   map[cases.RemedyType]map[string]int64
 	approvals, declines      int
 	reviewClosed             int
@@ -78,11 +77,10 @@ type tally struct {
 	breachNote, breachBare   int
 }
 
-// durs are durations of one figure: the values, or their percentiles as
-// the database computed them.
+// durs are durations of one figure, on the wall clock and in business
+// hours.
 type durs struct {
 	wall, biz []int64
-	given     *cases.DurationFigure
 }
 
 func (d *durs) add(wall, biz *int64) {
@@ -92,9 +90,6 @@ func (d *durs) add(wall, biz *int64) {
 }
 
 func (d durs) figure() cases.DurationFigure {
-	if d.given != nil {
-		return *d.given
-	}
 	return cases.DurationFigure{Wall: Percentiles(d.wall), Business: Percentiles(d.biz)}
 }
 
@@ -327,13 +322,7 @@ func (s *Summary) AddFact(f cases.ReportFact) {
 		t.platformMisses++
 	case cases.FactRemedy:
 		t.remedyAdd(cases.RemedyType(f.Sub), f.Amount.Currency, f.Amount.Minor, 1)
-		if t.remedyCases == nil {
-			t.remedyCases = map[string]map[int64]bool{}
-		}
-		if t.remedyCases[f.Amount.Currency] == nil {
-			t.remedyCases[f.Amount.Currency] = map[int64]bool{}
-		}
-		t.remedyCases[f.Amount.Currency][f.CaseID] = true
+		t.remedyCase(f.Amount.Currency, f.CaseID)
 	case cases.FactApproval:
 		t.approvals++
 	case cases.FactDecline:
@@ -359,23 +348,20 @@ func (s *Summary) AddAggregate(a cases.ReportAggregate) {
 		p = max(sort.Search(len(s.starts), func(i int) bool { return s.starts[i].After(start) })-1, 0)
 	}
 	t := s.tally(a.Group, p)
-	switch a.Part {
-	case "durations":
-		d := &cases.DurationFigure{Wall: a.Wall, Business: a.Biz}
+	if a.Part == cases.PartValues {
 		switch a.Figure {
 		case cases.FactClosed:
-			t.res.given, t.cycle.given = d, &cases.DurationFigure{Wall: a.CycleWall, Business: a.CycleBiz}
+			t.res.wall, t.res.biz = append(t.res.wall, a.Wall...), append(t.res.biz, a.Biz...)
+			t.cycle.wall, t.cycle.biz = append(t.cycle.wall, a.CycleWall...), append(t.cycle.biz, a.CycleBiz...)
 		case cases.FactFirstResponse:
-			t.first.given = d
+			t.first.wall, t.first.biz = append(t.first.wall, a.Wall...), append(t.first.biz, a.Biz...)
 		case cases.FactAcknowledged:
-			t.ack.given = d
+			t.ack.wall, t.ack.biz = append(t.ack.wall, a.Wall...), append(t.ack.biz, a.Biz...)
+		case cases.FactRemedy:
+			for _, id := range a.CaseIDs {
+				t.remedyCase(a.Currency, id)
+			}
 		}
-		return
-	case "remedy_cases":
-		if t.remedyCaseN == nil {
-			t.remedyCaseN = map[string]int{}
-		}
-		t.remedyCaseN[a.Currency] += a.Cases
 		return
 	}
 	switch a.Figure {
@@ -441,6 +427,17 @@ func (t *tally) breachAdd(st cases.State, note string, n int) {
 	case "bare":
 		t.breachBare += n
 	}
+}
+
+// remedyCase counts a case with a remedy in cur, once however many.
+func (t *tally) remedyCase(cur string, id int64) {
+	if t.remedyCases == nil {
+		t.remedyCases = map[string]map[int64]bool{}
+	}
+	if t.remedyCases[cur] == nil {
+		t.remedyCases[cur] = map[int64]bool{}
+	}
+	t.remedyCases[cur][id] = true
 }
 
 func (t *tally) remedyAdd(typ cases.RemedyType, cur string, minor int64, n int) {
@@ -549,7 +546,7 @@ func (t *tally) figures() cases.Figures {
 	}
 	f.Remedies.Total = moneyList(t.total)
 	for _, m := range f.Remedies.Total {
-		n := int64(len(t.remedyCases[m.Currency]) + t.remedyCaseN[m.Currency])
+		n := int64(len(t.remedyCases[m.Currency]))
 		if n == 0 {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,40 +16,39 @@ import (
 // refreshBatch is how many cases one refresh transaction brings up to date.
 const refreshBatch = 200
 
-var reportSummary = query("report_summary")
-
 // FactsOf computes a case's report facts from its whole ledger
 // (workflows.CaseFacts); the store keeps them.
 type FactsOf func(cases.ReportLedger) []cases.ReportFact
 
 // Refresh brings the report facts of the cases whose ledgers moved on
-// (report_dirty) up to date, at most max cases (all when max <= 0), and
-// returns how many it did. Each batch is one transaction: it takes its
-// cases off the list (skipping those a writer holds, which it will list
-// again), reads their whole ledgers, and replaces their facts. When the
-// deployment's zone def is not the one the facts were computed in, every
-// case's facts are computed again.
+// (report_dirty) up to date, at most max cases (all when max <= 0), then
+// the day roll-ups of the days whose facts changed, and returns how many
+// cases it did. Each batch is one transaction: it takes its cases off the
+// list (skipping those a writer holds, which it will list again), reads
+// their whole ledgers, and replaces the facts that changed. When the
+// deployment's zone def is not the one the facts or the days were
+// computed in, every case's facts or every day are computed again.
 func (r *Reports) Refresh(ctx context.Context, def *time.Location, facts FactsOf, max int) (int, error) {
-	err := inTx(ctx, r.db, nil, "report facts", func(tx *sqlx.Tx) error {
-		var zone string
-		err := tx.GetContext(ctx, &zone, `SELECT time_zone FROM report_state`)
-		if err == nil && zone == def.String() {
-			return nil
-		}
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_state (time_zone) VALUES ($1)
-			ON CONFLICT (only_row) DO UPDATE SET time_zone = EXCLUDED.time_zone`, def.String()); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO report_dirty AS d (case_id) SELECT id FROM cases ORDER BY id
-			ON CONFLICT (case_id) DO UPDATE SET changes = d.changes + 1`)
-		return err
-	})
-	if err != nil {
+	if err := r.checkZones(ctx, def); err != nil {
 		return 0, err
 	}
+	done, err := r.refreshFacts(ctx, def, facts, max)
+	if err != nil {
+		return done, err
+	}
+	days := 0
+	if max > 0 {
+		days = sweepDays
+	}
+	return done, r.rollUpDays(ctx, def, days, max <= 0)
+}
+
+// sweepDays bounds how many days a bounded refresh (the scheduler's) rolls
+// up; the next one goes on.
+const sweepDays = 31
+
+// refreshFacts brings up to max cases' facts up to date (Refresh).
+func (r *Reports) refreshFacts(ctx context.Context, def *time.Location, facts FactsOf, max int) (int, error) {
 	// Each batch starts after the last case of the one before: the rows
 	// the batches delete stay in the index until vacuumed, and starting
 	// from the first case every time walked over all of them again (at a
@@ -81,13 +81,68 @@ func (r *Reports) Refresh(ctx context.Context, def *time.Location, facts FactsOf
 			return done, nil
 		}
 		waits++
-		held, err := r.waitForHeld(ctx)
+		held, err := r.waitForHeld(ctx, `SELECT case_id::text FROM report_dirty ORDER BY case_id LIMIT $1`,
+			`SELECT 1 FROM report_dirty WHERE case_id = $1::bigint FOR UPDATE`)
 		if err != nil || held == 0 {
 			return done, err
 		}
 		after = 0
 	}
 	return done, nil
+}
+
+// checkZones starts over what was computed in another zone than def, the
+// deployment's: every case's facts (shops without a zone of their own
+// count business hours in it) when the facts were, every day's roll-up
+// (days are cut in it) when the days were.
+func (r *Reports) checkZones(ctx context.Context, def *time.Location) error {
+	zone := def.String()
+	var same bool
+	if err := r.db.GetContext(ctx, &same, `SELECT EXISTS (SELECT 1 FROM report_state WHERE time_zone = $1 AND day_zone = $1)`,
+		zone); err != nil {
+		return formatError(err, "report facts")
+	}
+	if same {
+		return nil
+	}
+	return inTx(ctx, r.db, nil, "report facts", func(tx *sqlx.Tx) error {
+		var st struct {
+			Facts string         `db:"time_zone"`
+			Days  sql.NullString `db:"day_zone"`
+		}
+		err := tx.GetContext(ctx, &st, `SELECT time_zone, day_zone FROM report_state FOR UPDATE`)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err == nil && st.Facts == zone && st.Days.String == zone {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_state (time_zone, day_zone) VALUES ($1, $1)
+			ON CONFLICT (only_row) DO UPDATE SET time_zone = EXCLUDED.time_zone, day_zone = EXCLUDED.day_zone`, zone); err != nil {
+			return err
+		}
+		if st.Facts != zone {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO report_dirty AS d (case_id) SELECT id FROM cases ORDER BY id
+				ON CONFLICT (case_id) DO UPDATE SET changes = d.changes + 1`); err != nil {
+				return err
+			}
+		}
+		if st.Days.String == zone {
+			return nil
+		}
+		for _, q := range []string{`DELETE FROM report_day_counts`, `DELETE FROM report_day_values`,
+			`INSERT INTO report_days_dirty AS d (day) SELECT DISTINCT (at AT TIME ZONE $1)::date FROM report_facts ORDER BY 1
+				ON CONFLICT (day) DO UPDATE SET changes = d.changes + 1`} {
+			args := []any{}
+			if strings.Contains(q, "$1") {
+				args = append(args, zone)
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // maxHeldWaits bounds how many times a report waits for held cases, so
@@ -98,18 +153,18 @@ const maxHeldWaits = 3
 // waits for the rest in its next round.
 const heldWaitLimit = 1000
 
-// waitForHeld waits until the cases listed in report_dirty that other
-// transactions hold are released, one at a time and holding no other
-// lock (so that it can never close a deadlock), and returns how many were
-// listed.
-func (r *Reports) waitForHeld(ctx context.Context) (int, error) {
-	var ids []int64
-	if err := r.db.SelectContext(ctx, &ids, `SELECT case_id FROM report_dirty ORDER BY case_id LIMIT $1`, heldWaitLimit); err != nil {
+// waitForHeld waits until the rows still listed (list, of the first $1)
+// that other transactions hold are released, locking each (lock, of $1)
+// one at a time and holding no other lock (so that it can never close a
+// deadlock), and returns how many were listed.
+func (r *Reports) waitForHeld(ctx context.Context, list, lock string) (int, error) {
+	var ids []string
+	if err := r.db.SelectContext(ctx, &ids, list, heldWaitLimit); err != nil {
 		return 0, formatError(err, "report facts")
 	}
 	for _, id := range ids {
 		err := inTx(ctx, r.db, nil, "report facts", func(tx *sqlx.Tx) error {
-			_, err := tx.ExecContext(ctx, `SELECT 1 FROM report_dirty WHERE case_id = $1 FOR UPDATE`, id)
+			_, err := tx.ExecContext(ctx, lock, id)
 			return err
 		})
 		if err != nil {
@@ -140,10 +195,7 @@ func (r *Reports) refreshBatch(ctx context.Context, def *time.Location, factsOf 
 		}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM report_facts WHERE case_id = ANY($1)`, pq.Array(ids)); err != nil {
-			return err
-		}
-		return insertFactsTx(ctx, tx, facts)
+		return replaceFactsTx(ctx, tx, def, ids, facts)
 	})
 	if err != nil || len(ids) == 0 {
 		return 0, after, err
@@ -177,91 +229,3 @@ func insertFactsTx(ctx context.Context, tx *sqlx.Tx, facts []cases.ReportFact) e
 	return err
 }
 
-// AggregatesStatement returns the query Aggregates runs for q and its
-// arguments, so that the benchmark gives pgbench the same SQL.
-func (r *Reports) AggregatesStatement(q cases.ReportQuery) (string, []any) {
-	var agent any
-	if q.AgentID != nil {
-		agent = *q.AgentID
-	}
-	return reportSummary, []any{q.From, q.To, agent, string(q.GroupBy), string(q.Series), q.Location.String()}
-}
-
-// aggregateRow is a row of sql/report_summary.sql.
-type aggregateRow struct {
-	Part         string        `db:"part"`
-	Group        string        `db:"grp"`
-	Period       sql.NullTime  `db:"period"`
-	Figure       string        `db:"figure"`
-	Sub          string        `db:"sub"`
-	Note         string        `db:"note"`
-	Currency     string        `db:"currency"`
-	N            int           `db:"n"`
-	Review       int           `db:"review"`
-	Claim        int           `db:"claim"`
-	PlatformWord int           `db:"platform_word"`
-	Passed       int           `db:"passed"`
-	Amount       int64         `db:"amount"`
-	Cases        int           `db:"cases"`
-	WallN        int           `db:"wall_n"`
-	WallMedian   sql.NullInt64 `db:"wall_median"`
-	WallP90      sql.NullInt64 `db:"wall_p90"`
-	BizN         int           `db:"biz_n"`
-	BizMedian    sql.NullInt64 `db:"biz_median"`
-	BizP90       sql.NullInt64 `db:"biz_p90"`
-	CWallN       int           `db:"cycle_wall_n"`
-	CWallMedian  sql.NullInt64 `db:"cycle_wall_median"`
-	CWallP90     sql.NullInt64 `db:"cycle_wall_p90"`
-	CBizN        int           `db:"cycle_biz_n"`
-	CBizMedian   sql.NullInt64 `db:"cycle_biz_median"`
-	CBizP90      sql.NullInt64 `db:"cycle_biz_p90"`
-}
-
-func percentiles(n int, median, p90 sql.NullInt64) cases.Percentiles {
-	p := cases.Percentiles{N: n}
-	if n > 0 && median.Valid && p90.Valid {
-		m, q := median.Int64, p90.Int64
-		p.Median, p.P90 = &m, &q
-	}
-	return p
-}
-
-// reportWorkMem is the sort memory a report's transaction may use: the
-// durations of a year of facts sort in memory instead of on disk.
-const reportWorkMem = "64MB"
-
-// Aggregates returns the sums of the report facts q covers, per group,
-// period and figure (sql/report_summary.sql); call Refresh first for facts
-// that are up to date.
-func (r *Reports) Aggregates(ctx context.Context, q cases.ReportQuery) ([]cases.ReportAggregate, error) {
-	var out []cases.ReportAggregate
-	stmt, args := r.AggregatesStatement(q)
-	err := inTx(ctx, r.db, &sql.TxOptions{ReadOnly: true}, "report", func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '`+reportWorkMem+`'`); err != nil {
-			return err
-		}
-		rows, err := tx.QueryxContext(ctx, stmt, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a aggregateRow
-			if err := rows.StructScan(&a); err != nil {
-				return err
-			}
-			agg := cases.ReportAggregate{Part: a.Part, Group: a.Group, Figure: cases.ReportFigure(a.Figure), Sub: a.Sub,
-				Note: a.Note, Currency: a.Currency, N: a.N, Review: a.Review, Claim: a.Claim, PlatformWord: a.PlatformWord,
-				Passed: a.Passed, Amount: a.Amount, Cases: a.Cases,
-				Wall: percentiles(a.WallN, a.WallMedian, a.WallP90), Biz: percentiles(a.BizN, a.BizMedian, a.BizP90),
-				CycleWall: percentiles(a.CWallN, a.CWallMedian, a.CWallP90), CycleBiz: percentiles(a.CBizN, a.CBizMedian, a.CBizP90)}
-			if a.Period.Valid {
-				t := a.Period.Time
-				agg.Period = &t
-			}
-			out = append(out, agg)
-		}
-		return rows.Err()
-	})
-	return out, err
-}

@@ -81,3 +81,69 @@ func TestReportWaitsForFactsHeldElsewhere(t *testing.T) {
 		t.Fatalf("after the wait: %d opened facts, %d cases still listed; want 1 and 0", facts, listed)
 	}
 }
+
+// TestReportWaitsForADayHeldElsewhere holds a dirty day as another
+// instance's roll-up (or a refresh that changed its facts and has not
+// committed) does, and checks that a report's refresh waits for it and
+// rolls it up, rather than reading a roll-up that lacks the day's facts.
+func TestReportWaitsForADayHeldElsewhere(t *testing.T) {
+	db := testdb.New(t)
+	s := store.New(db)
+	ctx := context.Background()
+	a := addUser(t, db, cases.RoleAgent).ID
+	c := insertLedgerCase(t, db, s, "taobao", "S1", "complaint")
+	c.add("2026-11-10T09:00:00Z", cases.EventCreated, map[string]any{"state": "respond", "kind": "complaint",
+		"shop": "S1", "platform": "taobao", "assignee_id": a})
+	// The day's facts kept, its roll-up gone and the day listed again, as
+	// a refresh that changed its facts leaves it.
+	if _, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM report_day_counts; INSERT INTO report_days_dirty (day) VALUES ('2026-11-10')`); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback() //nolint:errcheck
+	if _, err := holder.ExecContext(ctx, `SELECT 1 FROM report_days_dirty WHERE day = '2026-11-10' FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0)
+		done <- err
+	}()
+	for {
+		var waiting int
+		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the refresh returned (%v) while a listed day was held elsewhere", err)
+		default:
+		}
+	}
+	if err := holder.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var opened, listed int
+	if err := db.Get(&opened, `SELECT coalesce(sum(n), 0) FROM report_day_counts WHERE day = '2026-11-10' AND dim = 'agent' AND figure = 'opened'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&listed, `SELECT count(*) FROM report_days_dirty`); err != nil {
+		t.Fatal(err)
+	}
+	if opened != 1 || listed != 0 {
+		t.Fatalf("after the wait: %d opened in the day's roll-up, %d days still listed; want 1 and 0", opened, listed)
+	}
+}

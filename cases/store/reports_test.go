@@ -155,11 +155,18 @@ func knownLedger(t *testing.T, db *sqlx.DB, s *store.Store) (a, b int64) {
 
 func summarize(t *testing.T, s *store.Store, q cases.ReportQuery) cases.Report {
 	t.Helper()
+	return summarizeIn(t, s, q, time.UTC)
+}
+
+// summarizeIn is q's report folded from the ledgers, def the deployment's
+// zone.
+func summarizeIn(t *testing.T, s *store.Store, q cases.ReportQuery, def *time.Location) cases.Report {
+	t.Helper()
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	sum := workflows.NewSummary(q)
-	if err := s.Reports().Ledgers(context.Background(), q.From, q.To, time.UTC, sum.Add); err != nil {
+	if err := s.Reports().Ledgers(context.Background(), q.From, q.To, def, sum.Add); err != nil {
 		t.Fatal(err)
 	}
 	return sum.Report()
@@ -377,19 +384,22 @@ func checkJSON(t *testing.T, m map[string]any, path, want string) {
 	}
 }
 
-// factsReport is q's report from the kept facts, brought up to date first.
+// factsReport is q's report from the kept facts and their day roll-ups,
+// brought up to date first.
 func factsReport(t *testing.T, s *store.Store, q cases.ReportQuery) cases.Report {
 	t.Helper()
-	if _, err := s.Reports().Refresh(context.Background(), time.UTC, workflows.CaseFacts, 0); err != nil {
-		t.Fatal(err)
-	}
-	aggs, err := s.Reports().Aggregates(context.Background(), q)
-	if err != nil {
+	return factsReportIn(t, s, q, time.UTC)
+}
+
+// factsReportIn is factsReport with def the deployment's zone.
+func factsReportIn(t *testing.T, s *store.Store, q cases.ReportQuery, def *time.Location) cases.Report {
+	t.Helper()
+	if _, err := s.Reports().Refresh(context.Background(), def, workflows.CaseFacts, 0); err != nil {
 		t.Fatal(err)
 	}
 	sum := workflows.NewSummary(q)
-	for _, a := range aggs {
-		sum.AddAggregate(a)
+	if err := s.Reports().Read(context.Background(), q, sum.AddFact, sum.AddAggregate); err != nil {
+		t.Fatal(err)
 	}
 	return sum.Report()
 }
@@ -427,14 +437,75 @@ func TestKeptFactsAgreeWithTheLedgers(t *testing.T) {
 	mine := base
 	mine.AgentID = i64(a)
 	queries = append(queries, utc, mid, mine)
-	check := func(t *testing.T) {
-		for _, q := range queries {
-			want, got := reportJSON(t, summarize(t, s, q)), reportJSON(t, factsReport(t, s, q))
+	// In the days' zone (the deployment's, def): whole days from the
+	// roll-ups, with and without partial days at either end, every
+	// series, an agent's own report by agent (one group of the roll-ups)
+	// and by shop (facts only).
+	inDays := func(def *time.Location) []cases.ReportQuery {
+		var out []cases.ReportQuery
+		for _, g := range cases.ReportGroups() {
+			for _, series := range []cases.ReportSeries{cases.SeriesNone, cases.SeriesDay, cases.SeriesWeek, cases.SeriesMonth} {
+				out = append(out, cases.ReportQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, def), To: time.Date(2026, 12, 2, 0, 0, 0, 0, def),
+					GroupBy: g, Series: series, Location: def})
+			}
+		}
+		ragged := cases.ReportQuery{From: time.Date(2026, 11, 12, 11, 0, 0, 0, def), To: time.Date(2026, 11, 30, 21, 15, 0, 0, def),
+			GroupBy: cases.GroupShop, Series: cases.SeriesDay, Location: def}
+		own := cases.ReportQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, def), To: time.Date(2026, 12, 2, 0, 0, 0, 0, def),
+			GroupBy: cases.GroupAgent, Series: cases.SeriesWeek, Location: def, AgentID: i64(a)}
+		ownByShop := own
+		ownByShop.GroupBy = cases.GroupShop
+		return append(out, ragged, own, ownByShop)
+	}
+	queries = append(queries, inDays(time.UTC)...)
+	checkIn := func(t *testing.T, def *time.Location, qs []cases.ReportQuery) {
+		t.Helper()
+		for _, q := range qs {
+			want, got := reportJSON(t, summarizeIn(t, s, q, def)), reportJSON(t, factsReportIn(t, s, q, def))
 			if want != got {
-				t.Fatalf("%s by %s in %s from %s: the facts say\n%s\nthe ledgers say\n%s", q.Series, q.GroupBy, q.Location, q.From, got, want)
+				t.Fatalf("%s by %s in %s from %s (agent %v): the facts say\n%s\nthe ledgers say\n%s",
+					q.Series, q.GroupBy, q.Location, q.From, deref(q.AgentID), got, want)
 			}
 		}
 	}
+	check := func(t *testing.T) {
+		t.Helper()
+		checkIn(t, time.UTC, queries)
+	}
+	t.Run("ReportsReadTheDayRollUps", func(t *testing.T) {
+		if _, err := s.Reports().Refresh(context.Background(), time.UTC, workflows.CaseFacts, 0); err != nil {
+			t.Fatal(err)
+		}
+		days := func(q cases.ReportQuery) int {
+			stmts, err := s.Reports().Statements(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, st := range stmts {
+				if strings.Contains(st.SQL, "report_day_") {
+					n++
+				}
+			}
+			return n
+		}
+		qs := inDays(time.UTC)
+		if n := days(qs[0]); n != 2 {
+			t.Fatalf("a month of whole days reads %d roll-up queries, want 2 (counts and values)", n)
+		}
+		if n := days(qs[len(qs)-1]); n != 0 {
+			t.Fatalf("an agent's own report by shop reads %d roll-up queries: the roll-ups hold no agent by shop", n)
+		}
+		if n := days(base); n != 0 {
+			t.Fatalf("a series in another zone than the days' reads %d roll-up queries", n)
+		}
+		if n := countRows(t, db, `SELECT count(*) FROM report_day_counts WHERE dim = 'shop' AND day = '2026-11-12'`); n == 0 {
+			t.Fatal("no roll-up of 12 November")
+		}
+		if n := countRows(t, db, `SELECT count(*) FROM report_days_dirty`); n != 0 {
+			t.Fatalf("%d days dirty after a report's refresh", n)
+		}
+	})
 	t.Run("AfterTheFirstRefresh", check)
 	t.Run("AWriteMakesTheCaseDirtyAgain", func(t *testing.T) {
 		if n := countRows(t, db, `SELECT count(*) FROM report_dirty`); n != 0 {
@@ -444,12 +515,32 @@ func TestKeptFactsAgreeWithTheLedgers(t *testing.T) {
 		if err := db.Get(&id, `SELECT min(case_id) FROM case_events WHERE kind = 'audited'`); err != nil {
 			t.Fatal(err)
 		}
+		// The rows of each day's roll-up, by the transaction that wrote them.
+		rolled := func() map[string]string {
+			var rows []struct{ Day, Xmins string }
+			if err := db.Select(&rows, `SELECT day::text AS day, string_agg(xmin::text, ',' ORDER BY dim, grp, figure, sub, note, currency) AS xmins
+				FROM report_day_counts GROUP BY day`); err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]string{}
+			for _, r := range rows {
+				m[r.Day] = r.Xmins
+			}
+			return m
+		}
+		before := rolled()
 		c := &ledgerCase{t: t, s: s, id: id}
 		c.move("2026-11-25T02:00:00Z", "closed", "listen", "reopen", map[string]any{"reopen_reason": "again"})
 		if n := countRows(t, db, `SELECT count(*) FROM report_dirty WHERE case_id = $1`, id); n != 1 {
 			t.Fatalf("the case written to is not dirty")
 		}
 		check(t)
+		after := rolled()
+		for day, x := range before {
+			if changed := after[day] != x; changed != (day == "2026-11-25") {
+				t.Errorf("the roll-up of %s was made again: %v; only the reopen's day should be", day, changed)
+			}
+		}
 		if r := factsReport(t, s, base); rowOf(t, r, itoa(a), base.From).Reopened != 2 {
 			t.Fatalf("the reopen is not counted: %+v", rowOf(t, r, itoa(a), base.From))
 		}
@@ -477,5 +568,18 @@ func TestKeptFactsAgreeWithTheLedgers(t *testing.T) {
 			t.Fatalf("%d cases dirty, want S1's 40", n)
 		}
 		check(t)
+	})
+	t.Run("AnotherDeploymentZoneCutsTheDaysAgain", func(t *testing.T) {
+		qs := append(inDays(sh), base, mid)
+		checkIn(t, sh, qs)
+		var zone string
+		if err := db.Get(&zone, `SELECT day_zone FROM report_state`); err != nil || zone != "Asia/Shanghai" {
+			t.Fatalf("days cut in %q (%v), want Asia/Shanghai", zone, err)
+		}
+		// C4 was created at 17:00 on 30 November in UTC: 1 December in Shanghai.
+		if n := countRows(t, db, `SELECT count(*) FROM report_day_counts WHERE day = '2026-12-01' AND figure = 'opened'`); n == 0 {
+			t.Fatal("C4's opening is not on 1 December in Shanghai")
+		}
+		checkIn(t, time.UTC, queries)
 	})
 }

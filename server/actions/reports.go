@@ -114,13 +114,9 @@ func (r *Reports) summary(ctx context.Context, q cases.ReportQuery) (cases.Repor
 	if _, err := r.RefreshFacts(ctx, 0); err != nil {
 		return cases.Report{}, err
 	}
-	aggs, err := r.store.Reports().Aggregates(ctx, q)
-	if err != nil {
-		return cases.Report{}, err
-	}
 	sum := workflows.NewSummary(q)
-	for _, a := range aggs {
-		sum.AddAggregate(a)
+	if err := r.store.Reports().Read(ctx, q, sum.AddFact, sum.AddAggregate); err != nil {
+		return cases.Report{}, err
 	}
 	return sum.Report(), nil
 }
