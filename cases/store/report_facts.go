@@ -228,4 +228,3 @@ func insertFactsTx(ctx context.Context, tx *sqlx.Tx, facts []cases.ReportFact) e
 	_, err = st.ExecContext(ctx)
 	return err
 }
-
