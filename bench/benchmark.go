@@ -103,7 +103,11 @@ func benchmark(ctx context.Context, o options, db *sqlx.DB, benchURL string, sel
 // generator (warm-up, then the measured run, its peak RSS and optionally
 // its profiles), then pgbench with the same SQL (warm-up, then measured).
 func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgbench, benchURL, dir string, sc scenario) (row, error) {
-	r := row{Name: sc.name, Title: sc.title, HitsPerOp: sc.hitsPerOp, TargetRatio: sc.target.minRatio, TargetP99ms: sc.target.maxP99ms}
+	r := row{Name: sc.name, Title: sc.title, HitsPerOp: sc.hitsPerOp, TargetRatio: sc.target.minRatio, TargetP99ms: sc.target.maxP99ms,
+		Clients: o.clients}
+	if sc.clients > 0 && !o.clientsOn {
+		r.Clients = sc.clients
+	}
 	w, err := sc.prepare(ctx, e)
 	if err != nil {
 		return r, err
@@ -116,7 +120,7 @@ func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgb
 		r.Missing = true
 		return r, nil
 	}
-	attack(ctx, sc.name+"-warmup", w.targets, o.clients, o.warmup)
+	attack(ctx, sc.name+"-warmup", w.targets, r.Clients, o.warmup)
 	srv.resetPeak()
 	var profErr chan error
 	if o.profile && srv.pprofURL != "" {
@@ -125,7 +129,7 @@ func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgb
 	}
 	r.LoadAverage = loadAverage()
 	r.OtherTests = testProcesses()
-	res := attack(ctx, sc.name, w.targets, o.clients, o.duration)
+	res := attack(ctx, sc.name, w.targets, r.Clients, o.duration)
 	r.OtherTests = max(r.OtherTests, testProcesses())
 	r.Redress = &res
 	r.PeakRSSMB = mb(srv.resetPeak())
@@ -150,10 +154,10 @@ func runScenario(ctx context.Context, o options, e *env, srv *serverProcess, pgb
 	}
 	// Each pgbench run numbers its rows afresh: its run variable keeps
 	// external ids and texts unique.
-	if _, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "w"), o.clients, o.warmup, dir); err != nil {
+	if _, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "w"), r.Clients, o.warmup, dir); err != nil {
 		return r, err
 	}
-	pg, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "m"), o.clients, o.duration, dir)
+	pg, err := runPgbench(ctx, pgbench, benchURL, sc.name, scripts, phase(w.vars, "m"), r.Clients, o.duration, dir)
 	if err != nil {
 		return r, err
 	}

@@ -21,6 +21,7 @@ type options struct {
 	duration  time.Duration
 	warmup    time.Duration
 	clients   int
+	clientsOn bool // -clients given: every scenario runs with it
 	scenarios string
 	binary    string
 	results   string
@@ -39,7 +40,7 @@ func main() {
 	flag.IntVar(&o.cases, "cases", 1_000_000, "cases to seed")
 	flag.DurationVar(&o.duration, "duration", 25*time.Second, "measured time of each scenario, for Redress and for pgbench")
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "warm-up before each measurement")
-	flag.IntVar(&o.clients, "clients", 16, "concurrent clients")
+	flag.IntVar(&o.clients, "clients", 16, "concurrent clients (for every scenario; without it, reports run with their own few)")
 	flag.StringVar(&o.scenarios, "scenarios", strings.Join(scenarioNames(), ","), "scenarios to run, comma-separated")
 	flag.StringVar(&o.binary, "binary", "../bin/redress", "the Redress binary to serve with (make bench builds it)")
 	flag.StringVar(&o.results, "results", "results", "folder for the JSON results and profiles")
@@ -52,6 +53,7 @@ func main() {
 	flag.BoolVar(&o.keepLog, "keep-log", false, "keep the server's log even when it holds no error")
 	flag.StringVar(&o.db, "db", "", "the bench database (default redress_bench for 1,000,000 cases, else redress_bench_<cases>)")
 	flag.Parse()
+	flag.Visit(func(f *flag.Flag) { o.clientsOn = o.clientsOn || f.Name == "clients" })
 	name, err := benchDBName(o.db, o.cases)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)

@@ -41,6 +41,7 @@ type row struct {
 	Title       string         `json:"title"`
 	Missing     bool           `json:"route_missing,omitempty"`
 	HitsPerOp   float64        `json:"requests_per_operation"`
+	Clients     int            `json:"clients"`
 	Redress     *loadResult    `json:"redress,omitempty"`
 	Pgbench     *pgbenchResult `json:"pgbench,omitempty"`
 	Ratio       float64        `json:"ratio,omitempty"` // Redress operations/s over pgbench tps
@@ -105,7 +106,11 @@ func (rep *report) print(w io.Writer) {
 		if r.Pgbench != nil {
 			pg, pg99, ratio = fmt.Sprintf("%.0f", r.Pgbench.TPS), fmt.Sprintf("%.2f", r.Pgbench.P99ms), fmt.Sprintf("%.0f%%", 100*r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%s\t%s\t%s\t%.0f\t%s\t\n", r.Title, r.Redress.RPS, r.Redress.P50ms,
+		title := r.Title
+		if r.Clients != rep.Clients {
+			title += fmt.Sprintf(" (%d clients)", r.Clients)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%s\t%s\t%s\t%.0f\t%s\t\n", title, r.Redress.RPS, r.Redress.P50ms,
 			r.Redress.P99ms, pg, pg99, ratio, r.PeakRSSMB, r.targetText())
 	}
 	tw.Flush()

@@ -19,12 +19,20 @@ import (
 // supervisor reads it (GET /api/v1/reports/summary), and for pgbench the
 // store's queries that read its day roll-ups and facts
 // (store.Reports.Statements).
+//
+// Reports are read by supervisors, a few a desk, not by every agent at
+// once: the scenario runs with reportClients clients, beside pgbench with
+// as many (-clients overrides it).
 func reportScenario(name, title string, days int, maxP99ms float64) scenario {
-	return scenario{name: name, title: title, hitsPerOp: 1, target: target{maxP99ms: maxP99ms},
+	return scenario{name: name, title: title, hitsPerOp: 1, target: target{maxP99ms: maxP99ms}, clients: reportClients,
 		prepare: func(ctx context.Context, e *env) (workload, error) {
 			return prepareReport(ctx, e, days)
 		}}
 }
+
+// reportClients is how many supervisors read reports at the same time:
+// two is a busy desk.
+const reportClients = 2
 
 func prepareReport(ctx context.Context, e *env, days int) (workload, error) {
 	sup, err := e.supervisor(ctx)

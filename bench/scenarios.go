@@ -36,6 +36,9 @@ type scenario struct {
 	hitsPerOp float64
 	prepare   func(ctx context.Context, e *env) (workload, error)
 	target    target
+	// clients, when set, is how many clients the scenario's users are
+	// (-clients overrides it).
+	clients int
 }
 
 // target is the goal for a scenario.

@@ -317,7 +317,7 @@ type ReportAggregate struct {
 	Amount                              int64
 	// Durations in seconds: wall and business of the same facts in pairs,
 	// and the cycle's of a closing.
-	Wall, Biz, CycleWall, CycleBiz []int64
+	Wall, Biz, CycleWall, CycleBiz []int32
 	// CaseIDs are the cases of remedies, maybe more than once.
 	CaseIDs []int64
 }

@@ -67,7 +67,7 @@ type tally struct {
 	platformMisses           int
 	applied                  int
 	total                    map[string]int64
-	remedyCases              map[string]map[int64]bool
+	remedied                 map[string][][]int64 // cases with a remedy, per currency, maybe more than once
 	byType                   map[cases.RemedyType]map[string]int64
 	approvals, declines      int
 	reviewClosed             int
@@ -78,19 +78,40 @@ type tally struct {
 }
 
 // durs are durations of one figure, on the wall clock and in business
-// hours.
+// hours, in seconds: one chunk of values a day roll-up (a year of them
+// is joined once, at the end), and one of values added one at a time.
 type durs struct {
-	wall, biz []int64
+	wall, biz [][]int32
+	one       int // the chunk add appends to, +1; 0 before the first
 }
 
+// add adds one duration, clamped to int32 as the day roll-ups keep them
+// (68 years).
 func (d *durs) add(wall, biz *int64) {
-	if wall != nil && biz != nil {
-		d.wall, d.biz = append(d.wall, *wall), append(d.biz, *biz)
+	if wall == nil || biz == nil {
+		return
+	}
+	if d.one == 0 {
+		d.wall, d.biz = append(d.wall, nil), append(d.biz, nil)
+		d.one = len(d.wall)
+	}
+	d.wall[d.one-1] = append(d.wall[d.one-1], clamp32(*wall))
+	d.biz[d.one-1] = append(d.biz[d.one-1], clamp32(*biz))
+}
+
+// addAll adds a day roll-up's durations, wall and business in pairs.
+func (d *durs) addAll(wall, biz []int32) {
+	if len(wall) > 0 {
+		d.wall, d.biz = append(d.wall, wall), append(d.biz, biz)
 	}
 }
 
+func clamp32(v int64) int32 {
+	return int32(min(max(v, math.MinInt32), math.MaxInt32))
+}
+
 func (d durs) figure() cases.DurationFigure {
-	return cases.DurationFigure{Wall: Percentiles(d.wall), Business: Percentiles(d.biz)}
+	return cases.DurationFigure{Wall: Percentiles(slices.Concat(d.wall...)), Business: Percentiles(slices.Concat(d.biz...))}
 }
 
 // caseWalk is a case as its ledger has been read so far.
@@ -322,7 +343,7 @@ func (s *Summary) AddFact(f cases.ReportFact) {
 		t.platformMisses++
 	case cases.FactRemedy:
 		t.remedyAdd(cases.RemedyType(f.Sub), f.Amount.Currency, f.Amount.Minor, 1)
-		t.remedyCase(f.Amount.Currency, f.CaseID)
+		t.remedyCases(f.Amount.Currency, f.CaseID)
 	case cases.FactApproval:
 		t.approvals++
 	case cases.FactDecline:
@@ -351,16 +372,14 @@ func (s *Summary) AddAggregate(a cases.ReportAggregate) {
 	if a.Part == cases.PartValues {
 		switch a.Figure {
 		case cases.FactClosed:
-			t.res.wall, t.res.biz = append(t.res.wall, a.Wall...), append(t.res.biz, a.Biz...)
-			t.cycle.wall, t.cycle.biz = append(t.cycle.wall, a.CycleWall...), append(t.cycle.biz, a.CycleBiz...)
+			t.res.addAll(a.Wall, a.Biz)
+			t.cycle.addAll(a.CycleWall, a.CycleBiz)
 		case cases.FactFirstResponse:
-			t.first.wall, t.first.biz = append(t.first.wall, a.Wall...), append(t.first.biz, a.Biz...)
+			t.first.addAll(a.Wall, a.Biz)
 		case cases.FactAcknowledged:
-			t.ack.wall, t.ack.biz = append(t.ack.wall, a.Wall...), append(t.ack.biz, a.Biz...)
+			t.ack.addAll(a.Wall, a.Biz)
 		case cases.FactRemedy:
-			for _, id := range a.CaseIDs {
-				t.remedyCase(a.Currency, id)
-			}
+			t.remedyCases(a.Currency, a.CaseIDs...)
 		}
 		return
 	}
@@ -429,15 +448,20 @@ func (t *tally) breachAdd(st cases.State, note string, n int) {
 	}
 }
 
-// remedyCase counts a case with a remedy in cur, once however many.
-func (t *tally) remedyCase(cur string, id int64) {
-	if t.remedyCases == nil {
-		t.remedyCases = map[string]map[int64]bool{}
+// remedyCases adds cases with a remedy in cur; figures counts each once
+// however many remedies it had.
+func (t *tally) remedyCases(cur string, ids ...int64) {
+	if t.remedied == nil {
+		t.remedied = map[string][][]int64{}
 	}
-	if t.remedyCases[cur] == nil {
-		t.remedyCases[cur] = map[int64]bool{}
-	}
-	t.remedyCases[cur][id] = true
+	t.remedied[cur] = append(t.remedied[cur], ids)
+}
+
+// distinctCases counts the different cases among chunks of ids.
+func distinctCases(chunks [][]int64) int64 {
+	ids := slices.Concat(chunks...)
+	slices.Sort(ids)
+	return int64(len(slices.Compact(ids)))
 }
 
 func (t *tally) remedyAdd(typ cases.RemedyType, cur string, minor int64, n int) {
@@ -546,7 +570,7 @@ func (t *tally) figures() cases.Figures {
 	}
 	f.Remedies.Total = moneyList(t.total)
 	for _, m := range f.Remedies.Total {
-		n := int64(len(t.remedyCases[m.Currency]))
+		n := distinctCases(t.remedied[m.Currency])
 		if n == 0 {
 			continue
 		}
@@ -578,20 +602,52 @@ func moneyList(byCur map[string]int64) []cases.Money {
 // Percentiles returns the median and 90th percentile of vs by nearest
 // rank: the smallest value with at least half (nine tenths) of the values
 // at or below it. The median of an even count is so the lower middle one.
-func Percentiles(vs []int64) cases.Percentiles {
+// It reorders vs: a year of durations is selected in place, not sorted.
+func Percentiles[T int32 | int64](vs []T) cases.Percentiles {
 	p := cases.Percentiles{N: len(vs)}
 	if len(vs) == 0 {
 		return p
 	}
-	sorted := slices.Clone(vs)
-	slices.Sort(sorted)
 	rank := func(pct int) *int64 {
-		r := (pct*len(sorted) + 99) / 100 // ceil(pct/100 · n)
-		v := sorted[max(r, 1)-1]
+		r := (pct*len(vs) + 99) / 100 // ceil(pct/100 · n)
+		v := int64(nth(vs, max(r, 1)-1))
 		return &v
 	}
 	p.Median, p.P90 = rank(50), rank(90)
 	return p
+}
+
+// nth returns the k-th smallest of vs (from 0), reordering vs: a
+// quickselect with three-way partitions, so that runs of equal values
+// (business durations of zero) end it at once.
+func nth[T int32 | int64](vs []T, k int) T {
+	for len(vs) > 1 {
+		a, b, c := vs[0], vs[len(vs)/2], vs[len(vs)-1]
+		pivot := max(min(a, b), min(max(a, b), c)) // the median of three
+		lt, i, gt := 0, 0, len(vs)
+		for i < gt {
+			switch {
+			case vs[i] < pivot:
+				vs[lt], vs[i] = vs[i], vs[lt]
+				lt++
+				i++
+			case vs[i] > pivot:
+				gt--
+				vs[i], vs[gt] = vs[gt], vs[i]
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			vs = vs[:lt]
+		case k >= gt:
+			vs, k = vs[gt:], k-gt
+		default:
+			return pivot
+		}
+	}
+	return vs[0]
 }
 
 // round4 rounds a share to four decimals, the precision reports state.

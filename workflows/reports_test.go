@@ -1,6 +1,9 @@
 package workflows_test
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,8 +66,74 @@ func TestPercentilesByNearestRank(t *testing.T) {
 			}
 		})
 	}
-	if p := workflows.Percentiles(nil); p.N != 0 || p.Median != nil || p.P90 != nil {
+	if p := workflows.Percentiles[int64](nil); p.N != 0 || p.Median != nil || p.P90 != nil {
 		t.Fatalf("no durations: %+v", p)
+	}
+}
+
+// TestPercentilesSelectAsASortWould checks the in-place selection against
+// the definition (sort, take the nearest rank) on many shapes of data:
+// long runs of one value (business durations of zero), sorted and
+// reversed input, few distinct values, wide ranges.
+func TestPercentilesSelectAsASortWould(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	shapes := map[string]func(n int) []int32{
+		"Random": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				vs[i] = rng.Int32N(1 << 20)
+			}
+			return vs
+		},
+		"MostlyZero": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				if rng.IntN(10) == 0 {
+					vs[i] = rng.Int32N(3600)
+				}
+			}
+			return vs
+		},
+		"FewValues": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				vs[i] = []int32{60, 300, 3600}[rng.IntN(3)]
+			}
+			return vs
+		},
+		"Sorted": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				vs[i] = int32(i * 7)
+			}
+			return vs
+		},
+		"Reversed": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				vs[i] = int32((n - i) * 3)
+			}
+			return vs
+		},
+		"Extremes": func(n int) []int32 {
+			vs := make([]int32, n)
+			for i := range vs {
+				vs[i] = []int32{math.MinInt32, -1, 0, math.MaxInt32}[rng.IntN(4)]
+			}
+			return vs
+		},
+	}
+	for name, shape := range shapes {
+		for _, n := range []int{1, 2, 3, 9, 10, 11, 100, 1001, 50_000} {
+			vs := shape(n)
+			sorted := slices.Clone(vs)
+			slices.Sort(sorted)
+			want := func(pct int) int64 { return int64(sorted[max((pct*n+99)/100, 1)-1]) }
+			p := workflows.Percentiles(vs)
+			if p.N != n || *p.Median != want(50) || *p.P90 != want(90) {
+				t.Fatalf("%s of %d: n %d median %d p90 %d, want %d %d", name, n, p.N, *p.Median, *p.P90, want(50), want(90))
+			}
+		}
 	}
 }
 

@@ -409,10 +409,10 @@ type dayValuesRow struct {
 }
 
 // int4s reads big-endian int4s (int4send).
-func int4s(b []byte) []int64 {
-	out := make([]int64, len(b)/4)
+func int4s(b []byte) []int32 {
+	out := make([]int32, len(b)/4)
 	for i := range out {
-		out[i] = int64(int32(binary.BigEndian.Uint32(b[4*i:])))
+		out[i] = int32(binary.BigEndian.Uint32(b[4*i:]))
 	}
 	return out
 }

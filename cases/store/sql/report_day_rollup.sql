@@ -3,7 +3,7 @@
 -- shop's, its kind's and its platform's group. The counts and money go to
 -- report_day_counts; durations and remedies' cases, which do not add up,
 -- to report_day_values packed as big-endian integers (durations clamped to
--- int4: 68 years). Both statements read the same facts: run them in one
+-- int4: ±68 years). Both statements read the same facts: run them in one
 -- repeatable-read transaction.
 WITH f AS MATERIALIZED (
     SELECT d.dim, d.grp, r.*
@@ -21,10 +21,10 @@ WITH f AS MATERIALIZED (
 )
 INSERT INTO report_day_values (dim, day, grp, figure, currency, wall, biz, cycle_wall, cycle_biz, cases)
 SELECT dim, $3::date, grp, figure, currency,
-    coalesce(string_agg(int4send(least(wall_s, 2147483647)::int), ''::bytea) FILTER (WHERE wall_s IS NOT NULL AND biz_s IS NOT NULL), ''),
-    coalesce(string_agg(int4send(least(biz_s, 2147483647)::int), ''::bytea) FILTER (WHERE wall_s IS NOT NULL AND biz_s IS NOT NULL), ''),
-    coalesce(string_agg(int4send(least(cycle_wall_s, 2147483647)::int), ''::bytea) FILTER (WHERE cycle_wall_s IS NOT NULL AND cycle_biz_s IS NOT NULL), ''),
-    coalesce(string_agg(int4send(least(cycle_biz_s, 2147483647)::int), ''::bytea) FILTER (WHERE cycle_wall_s IS NOT NULL AND cycle_biz_s IS NOT NULL), ''),
+    coalesce(string_agg(int4send(greatest(least(wall_s, 2147483647), -2147483648)::int), ''::bytea) FILTER (WHERE wall_s IS NOT NULL AND biz_s IS NOT NULL), ''),
+    coalesce(string_agg(int4send(greatest(least(biz_s, 2147483647), -2147483648)::int), ''::bytea) FILTER (WHERE wall_s IS NOT NULL AND biz_s IS NOT NULL), ''),
+    coalesce(string_agg(int4send(greatest(least(cycle_wall_s, 2147483647), -2147483648)::int), ''::bytea) FILTER (WHERE cycle_wall_s IS NOT NULL AND cycle_biz_s IS NOT NULL), ''),
+    coalesce(string_agg(int4send(greatest(least(cycle_biz_s, 2147483647), -2147483648)::int), ''::bytea) FILTER (WHERE cycle_wall_s IS NOT NULL AND cycle_biz_s IS NOT NULL), ''),
     coalesce(string_agg(int8send(case_id), ''::bytea) FILTER (WHERE figure = 'remedy'), '')
 FROM f
 WHERE figure = 'remedy' OR wall_s IS NOT NULL OR cycle_wall_s IS NOT NULL
