@@ -505,6 +505,10 @@ func TestKeptFactsAgreeWithTheLedgers(t *testing.T) {
 		if n := countRows(t, db, `SELECT count(*) FROM report_days_dirty`); n != 0 {
 			t.Fatalf("%d days dirty after a report's refresh", n)
 		}
+		if n := countRows(t, db, `SELECT count(*) FROM report_day_values
+			WHERE figure NOT IN ('closed', 'first_response', 'acknowledged', 'remedy')`); n != 0 {
+			t.Fatalf("%d roll-ups of values for figures without durations or cases", n)
+		}
 	})
 	t.Run("AfterTheFirstRefresh", check)
 	t.Run("AWriteMakesTheCaseDirtyAgain", func(t *testing.T) {
