@@ -3,6 +3,7 @@ package cases
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -145,10 +146,32 @@ type remedyJSON struct {
 	ApprovedAt *time.Time `json:"approved_at"`
 }
 
-// MarshalJSON writes the remedy flat.
+// MarshalJSON writes the remedy flat, as remedyJSON, by hand (see
+// Money.MarshalJSON).
 func (r Remedy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(remedyJSON{Type: r.Type, Amount: r.Amount.Amount(), Currency: r.Amount.Currency,
-		ApprovedBy: r.ApprovedBy, ApprovedAt: r.ApprovedAt})
+	b := make([]byte, 0, 128)
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, string(r.Type))
+	b = append(b, `,"amount":"`...)
+	b = r.Amount.appendAmount(b)
+	b = append(b, `","currency":`...)
+	b = appendJSONString(b, r.Amount.Currency)
+	b = append(b, `,"approved_by":`...)
+	if r.ApprovedBy == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, *r.ApprovedBy, 10)
+	}
+	b = append(b, `,"approved_at":`...)
+	if r.ApprovedAt == nil {
+		return append(b, "null}"...), nil
+	}
+	at, err := r.ApprovedAt.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, at...)
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads a flat remedy.

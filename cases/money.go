@@ -70,12 +70,23 @@ func allDigits(s string) bool {
 
 // Amount renders the amount as a decimal string with the currency's decimals.
 func (m Money) Amount() string {
+	return string(m.appendAmount(nil))
+}
+
+// appendAmount appends Amount to b.
+func (m Money) appendAmount(b []byte) []byte {
 	scale, err := CurrencyScale(m.Currency)
 	if err != nil || scale == 0 {
-		return strconv.FormatInt(m.Minor, 10)
+		return strconv.AppendInt(b, m.Minor, 10)
 	}
 	p := int64(math.Pow10(scale))
-	return fmt.Sprintf("%d.%0*d", m.Minor/p, scale, m.Minor%p)
+	b = strconv.AppendInt(b, m.Minor/p, 10)
+	b = append(b, '.')
+	frac := strconv.AppendInt(nil, m.Minor%p, 10)
+	for range scale - len(frac) {
+		b = append(b, '0')
+	}
+	return append(b, frac...)
 }
 
 // IsZero reports whether m is the zero Money (no currency).
@@ -88,9 +99,29 @@ type moneyJSON struct {
 	Currency string `json:"currency"`
 }
 
-// MarshalJSON writes {"amount":"12.50","currency":"CNY"}.
+// MarshalJSON writes {"amount":"12.50","currency":"CNY"}, by hand: every
+// case in a list has some, and encoding/json compacts what a marshaler
+// returns again.
 func (m Money) MarshalJSON() ([]byte, error) {
-	return json.Marshal(moneyJSON{Amount: m.Amount(), Currency: m.Currency})
+	b := make([]byte, 0, 48)
+	b = append(b, `{"amount":"`...)
+	b = m.appendAmount(b)
+	b = append(b, `","currency":`...)
+	return append(appendJSONString(b, m.Currency), '}'), nil
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// (a currency code or a remedy type is plain ASCII, quoted as it is).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // MoneyInput is Money as a client sends it, validated later with Parse so
