@@ -6,6 +6,10 @@ import "context"
 // so that a test reaches both with a few dozen cases.
 func SetSearchFewMax(s *Store, n int) { s.fewMax = n }
 
+// SetSearchProbeRows sets how many cases an in-order probe reads
+// (probeStatement), so that a test reaches a probe that falls short.
+func SetSearchProbeRows(s *Store, n int) { s.probeRows = n }
+
 // SetSearchCommonFreq sets the share of cases above which s reads a
 // search's terms as common (searchCommonFreq).
 func SetSearchCommonFreq(s *Store, f float64) { s.common = f }

@@ -159,16 +159,22 @@ func TestSearchFindsExactlyTheRightCases(t *testing.T) {
 		{"Overdue", cases.Filter{Overdue: true}, func(c searchCase) bool { return c.Overdue }},
 	}
 	for _, strategy := range []struct {
-		name   string
-		fewMax int
-		common float64
+		name      string
+		fewMax    int
+		common    float64
+		probeRows int
 	}{
-		{"Default", 5000, 0.05},  // every match fetched and sorted
-		{"Many", 3, 2},           // read in order once more than 3 match
-		{"Common", 5000, 0.0001}, // every term in the statistics read in order
+		{"Default", 5000, 0.05, 2000}, // every match fetched and sorted
+		{"Many", 3, 2, 2000},          // read in order once more than 3 match
+		// Every term in the statistics read in order: in one state or
+		// overdue, a probe of the list's first 2,000 cases fills the page.
+		{"Common", 5000, 0.0001, 2000},
+		// A probe of 3 cases mostly falls short: the count answers.
+		{"ShortProbe", 5000, 0.0001, 3},
 	} {
 		store.SetSearchFewMax(s, strategy.fewMax)
 		store.SetSearchCommonFreq(s, strategy.common)
+		store.SetSearchProbeRows(s, strategy.probeRows)
 		if common := store.CommonQuery(s, store.SearchQuery("退款")); common != (strategy.common < 1) {
 			t.Fatalf("%s: 退款 read as common: %v", strategy.name, common)
 		}

@@ -23,11 +23,12 @@ type Store struct {
 	db  *sqlx.DB
 	sql statements
 	loc *time.Location // the shop's zone: chat excerpts' times are read in it
-	// fewMax is searchFewMax and common searchCommonFreq; tests change
-	// them to reach every strategy.
-	fewMax int
-	common float64
-	terms  *termStats
+	// fewMax is searchFewMax, common searchCommonFreq and probeRows
+	// searchProbeRows; tests change them to reach every strategy.
+	fewMax    int
+	common    float64
+	probeRows int
+	terms     *termStats
 	// clock, when set, is the time writes are recorded at instead of the
 	// database's (WithClock): for seeding a past only.
 	clock func() time.Time
@@ -36,7 +37,8 @@ type Store struct {
 // New returns a Store on db. Chat excerpts' dated times are read in UTC
 // until SetLocation names the shop's zone.
 func New(db *sqlx.DB) *Store {
-	return &Store{db: db, sql: buildStatements(), loc: time.UTC, fewMax: searchFewMax, common: searchCommonFreq, terms: &termStats{}}
+	return &Store{db: db, sql: buildStatements(), loc: time.UTC, fewMax: searchFewMax, common: searchCommonFreq,
+		probeRows: searchProbeRows, terms: &termStats{}}
 }
 
 // SetLocation sets the time zone in which chat excerpts' times without an
