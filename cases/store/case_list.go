@@ -99,8 +99,8 @@ func (s *Store) ListStatement(ctx context.Context, f cases.Filter) (string, []an
 // (probeStatement).
 const searchProbeRows = 2000
 
-// probeStatement is, for a search of common words (searchCommonFreq) in
-// one state, or overdue, in due order, a statement that reads the first
+// probeStatement is, for a search of common words (searchCommonFreq, or
+// less for a small page: see share) in one state, or overdue, in due order, a statement that reads the first
 // searchProbeRows cases of that list in its order through its btree
 // (cases_state_due_idx, cases_open_due_idx) and keeps those with the
 // words: bounded work, whatever the planner guesses. When it fills a page
@@ -112,8 +112,12 @@ const searchProbeRows = 2000
 func (s *Store) probeStatement(ctx context.Context, f cases.Filter) (q string, args []any, ok bool, err error) {
 	onlyStateOrOverdue := (len(f.States) == 1) != f.Overdue && f.AssigneeID == nil && !f.Unassigned &&
 		f.Kind == "" && f.Platform == "" && f.Shop == "" && f.PendingApproval == nil
+	// Words held by at least this share of cases are expected to fill a
+	// page half again over within the probe (4% for a page of 50: 发错,
+	// a middle word, probes too).
+	share := min(s.common, 1.5*float64(f.Limit+1)/float64(s.probeRows))
 	tsq := SearchQuery(f.Q)
-	if tsq == "" || f.Sort != cases.SortDue || !onlyStateOrOverdue || !s.commonQuery(ctx, tsq, s.common) {
+	if tsq == "" || f.Sort != cases.SortDue || !onlyStateOrOverdue || !s.commonQuery(ctx, tsq, share) {
 		return "", nil, false, nil
 	}
 	b, err := newListSQL(f)
