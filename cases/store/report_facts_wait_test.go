@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"redress/cases"
 	"redress/cases/store"
 	"redress/cases/testdb"
@@ -44,24 +46,8 @@ func TestReportWaitsForFactsHeldElsewhere(t *testing.T) {
 		_, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0)
 		done <- err
 	}()
-	// The refresh waits for the held row: PostgreSQL shows it waiting
-	// for a lock. (No timing: the loop ends when the wait is seen, or the
-	// refresh returns, which fails the test.)
-	for {
-		var waiting int
-		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("the refresh returned (%v) while a listed case was held elsewhere", err)
-		default:
-		}
-	}
+	// The refresh waits for the held row.
+	refreshWaitsForLock(t, db, done, "a listed case")
 	// The holder lets go without taking the case off the list (a writer
 	// that commits, or a refresh that failed): the report refreshes it.
 	if err := holder.Rollback(); err != nil {
@@ -115,21 +101,7 @@ func TestReportWaitsForADayHeldElsewhere(t *testing.T) {
 		_, err := s.Reports().Refresh(ctx, time.UTC, workflows.CaseFacts, 0)
 		done <- err
 	}()
-	for {
-		var waiting int
-		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("the refresh returned (%v) while a listed day was held elsewhere", err)
-		default:
-		}
-	}
+	refreshWaitsForLock(t, db, done, "a listed day")
 	if err := holder.Rollback(); err != nil {
 		t.Fatal(err)
 	}
@@ -145,5 +117,29 @@ func TestReportWaitsForADayHeldElsewhere(t *testing.T) {
 	}
 	if opened != 1 || listed != 0 {
 		t.Fatalf("after the wait: %d opened in the day's roll-up, %d days still listed; want 1 and 0", opened, listed)
+	}
+}
+
+// refreshWaitsForLock returns once PostgreSQL shows a session of the test's
+// database waiting for a lock: the refresh that done reports on, waiting
+// for what (held) another transaction holds. There is no timing: the loop
+// ends when the wait is seen, or fails the test when the refresh returns
+// first.
+func refreshWaitsForLock(t *testing.T, db *sqlx.DB, done <-chan error, held string) {
+	t.Helper()
+	for {
+		var waiting int
+		if err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the refresh returned (%v) while %s was held elsewhere", err, held)
+		default:
+		}
 	}
 }
