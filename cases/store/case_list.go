@@ -46,7 +46,7 @@ func (s *Store) List(ctx context.Context, f cases.Filter) (cases.Page[cases.Case
 	}
 	id, isID := parseIdentifier(f.Q)
 	if !isID {
-		if q, args, ok, err := s.probeStatement(ctx, f); err != nil {
+		if q, args, ok, err := probeStatement(f, s.terms.holds(ctx), s.common, s.probeRows); err != nil {
 			return cases.Page[cases.Case]{}, err
 		} else if ok {
 			page, err := s.listPage(ctx, f, q, args)
@@ -88,7 +88,7 @@ func (s *Store) ListStatement(ctx context.Context, f cases.Filter) (string, []an
 	}
 	_, isID := parseIdentifier(f.Q)
 	if !isID {
-		if q, args, ok, err := s.probeStatement(ctx, f); err != nil || ok {
+		if q, args, ok, err := probeStatement(f, s.terms.holds(ctx), s.common, s.probeRows); err != nil || ok {
 			return q, args, err
 		}
 	}
@@ -99,9 +99,10 @@ func (s *Store) ListStatement(ctx context.Context, f cases.Filter) (string, []an
 // (probeStatement).
 const searchProbeRows = 2000
 
-// probeStatement is, for a search of common words (searchCommonFreq, or
-// less for a small page: see share) in one state, or overdue, in due order, a statement that reads the first
-// searchProbeRows cases of that list in its order through its btree
+// probeStatement is, for a search of common words (held by common of the
+// cases, or less for a small page: see share; held reports it from the
+// statistics) in one state, or overdue, in due order, a statement that reads the first
+// rows (searchProbeRows) cases of that list in its order through its btree
 // (cases_state_due_idx, cases_open_due_idx) and keeps those with the
 // words: bounded work, whatever the planner guesses. When it fills a page
 // that page is the answer (the first matches among the first cases are
@@ -109,15 +110,15 @@ const searchProbeRows = 2000
 // among all), List counts as for any search. Counting first cost 100–175
 // ms for 客服 in closed cases: the words index cannot stop early, and its
 // bitmap held 228,000 cases. ok is false when the search is not such.
-func (s *Store) probeStatement(ctx context.Context, f cases.Filter) (q string, args []any, ok bool, err error) {
+func probeStatement(f cases.Filter, held func(tsq string, share float64) bool, common float64, rows int) (q string, args []any, ok bool, err error) {
 	onlyStateOrOverdue := (len(f.States) == 1) != f.Overdue && f.AssigneeID == nil && !f.Unassigned &&
 		f.Kind == "" && f.Platform == "" && f.Shop == "" && f.PendingApproval == nil
 	// Words held by at least this share of cases are expected to fill a
 	// page half again over within the probe (4% for a page of 50: 发错,
 	// a middle word, probes too).
-	share := min(s.common, 1.5*float64(f.Limit+1)/float64(s.probeRows))
+	share := min(common, 1.5*float64(f.Limit+1)/float64(rows))
 	tsq := SearchQuery(f.Q)
-	if tsq == "" || f.Sort != cases.SortDue || !onlyStateOrOverdue || !s.commonQuery(ctx, tsq, share) {
+	if tsq == "" || f.Sort != cases.SortDue || !onlyStateOrOverdue || !held(tsq, share) {
 		return "", nil, false, nil
 	}
 	b, err := newListSQL(f)
@@ -126,7 +127,7 @@ func (s *Store) probeStatement(ctx context.Context, f cases.Filter) (q string, a
 	}
 	tq := "to_tsquery('simple', " + b.arg(tsq) + ")"
 	walk := `SELECT c.id, c.due_at, c.search FROM cases c WHERE ` + strings.Join(b.where, " AND ") +
-		` ORDER BY ` + b.order + ` LIMIT ` + b.arg(s.probeRows)
+		` ORDER BY ` + b.order + ` LIMIT ` + b.arg(rows)
 	pick := `SELECT x.id FROM (` + walk + `) x WHERE ts_match_vq(x.search, ` + tq + `)
 		ORDER BY x.due_at ASC NULLS LAST, x.id ASC LIMIT ` + b.arg(f.Limit+1)
 	q = `SELECT ` + caseColumns + ` FROM cases c WHERE c.id IN (` + pick + `) ORDER BY ` + b.order
@@ -159,7 +160,7 @@ func (s *Store) listStatement(ctx context.Context, f cases.Filter, asIdentifier 
 		// the two go together, and 客服 (29% of cases) with platform =
 		// amazon (English texts only) matched nothing, after reading every
 		// case (30 s at a million); the count finds that out at once.
-		if !filtered && s.commonQuery(ctx, tsq, s.common) {
+		if !filtered && s.terms.common(ctx, tsq, s.common) {
 			b.where = append(b.where, "ts_match_vq(c.search, to_tsquery('simple', "+b.arg(tsq)+"))")
 			return flagBuyers(listQuery(b.where, b.order, b.arg(f.Limit+1), split, b.openAfter), b.order), b.args, nil
 		}

@@ -14,8 +14,8 @@ func SetSearchProbeRows(s *Store, n int) { s.probeRows = n }
 // search's terms as common (searchCommonFreq).
 func SetSearchCommonFreq(s *Store, f float64) { s.common = f }
 
-// CommonQuery is s.commonQuery: whether a search reads its words in order
+// CommonQuery is s.terms.common: whether a search reads its words in order
 // straight away.
 func CommonQuery(s *Store, tsq string) bool {
-	return s.commonQuery(context.Background(), tsq, s.common)
+	return s.terms.common(context.Background(), tsq, s.common)
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -20,6 +21,7 @@ const searchCommonFreq = 0.05
 // common terms and the share of cases holding each, as ANALYZE sampled
 // them (pg_stats.most_common_elems), refreshed every few minutes.
 type termStats struct {
+	db     *sqlx.DB
 	mu     sync.Mutex
 	freqs  map[string]float64
 	loaded time.Time
@@ -27,10 +29,16 @@ type termStats struct {
 
 const termStatsTTL = 5 * time.Minute
 
-// commonQuery reports whether every term of the tsquery tsq is in the
+// holds returns whether every term of a tsquery is in the statistics with
+// at least a share of cases. Prefix terms (:*) never are.
+func (ts *termStats) holds(ctx context.Context) func(tsq string, min float64) bool {
+	return func(tsq string, min float64) bool { return ts.common(ctx, tsq, min) }
+}
+
+// common reports whether every term of the tsquery tsq is in the
 // statistics with at least share min. Prefix terms (:*) never are.
-func (s *Store) commonQuery(ctx context.Context, tsq string, min float64) bool {
-	freqs := s.terms.get(ctx, s)
+func (ts *termStats) common(ctx context.Context, tsq string, min float64) bool {
+	freqs := ts.get(ctx)
 	if len(freqs) == 0 {
 		return false
 	}
@@ -45,7 +53,7 @@ func (s *Store) commonQuery(ctx context.Context, tsq string, min float64) bool {
 	return true
 }
 
-func (ts *termStats) get(ctx context.Context, s *Store) map[string]float64 {
+func (ts *termStats) get(ctx context.Context) map[string]float64 {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if ts.freqs != nil && time.Since(ts.loaded) < termStatsTTL {
@@ -53,7 +61,7 @@ func (ts *termStats) get(ctx context.Context, s *Store) map[string]float64 {
 	}
 	var elems []string
 	var freqs []float64
-	row := s.db.QueryRowContext(ctx, `SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[]
+	row := ts.db.QueryRowContext(ctx, `SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[]
 		FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'cases' AND attname = 'search'`)
 	err := row.Scan(pq.Array(&elems), pq.Array(&freqs))
 	m := map[string]float64{}

@@ -38,7 +38,7 @@ type Store struct {
 // until SetLocation names the shop's zone.
 func New(db *sqlx.DB) *Store {
 	return &Store{db: db, sql: buildStatements(), loc: time.UTC, fewMax: searchFewMax, common: searchCommonFreq,
-		probeRows: searchProbeRows, terms: &termStats{}}
+		probeRows: searchProbeRows, terms: &termStats{db: db}}
 }
 
 // SetLocation sets the time zone in which chat excerpts' times without an
