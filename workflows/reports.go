@@ -81,29 +81,21 @@ type tally struct {
 // hours, in seconds: one chunk of values a day roll-up (a year of them
 // is joined once, at the end), and one of values added one at a time.
 type durs struct {
-	wall, biz [][]int32
-	one       int // the chunk add appends to, +1; 0 before the first
+	wall, biz       [][]int32 // day roll-ups' values
+	oneWall, oneBiz []int32   // values added one at a time
 }
 
 // add adds one duration, clamped to int32 as the day roll-ups keep them
 // (68 years).
 func (d *durs) add(wall, biz *int64) {
-	if wall == nil || biz == nil {
-		return
+	if wall != nil && biz != nil {
+		d.oneWall, d.oneBiz = append(d.oneWall, clamp32(*wall)), append(d.oneBiz, clamp32(*biz))
 	}
-	if d.one == 0 {
-		d.wall, d.biz = append(d.wall, nil), append(d.biz, nil)
-		d.one = len(d.wall)
-	}
-	d.wall[d.one-1] = append(d.wall[d.one-1], clamp32(*wall))
-	d.biz[d.one-1] = append(d.biz[d.one-1], clamp32(*biz))
 }
 
 // addAll adds a day roll-up's durations, wall and business in pairs.
 func (d *durs) addAll(wall, biz []int32) {
-	if len(wall) > 0 {
-		d.wall, d.biz = append(d.wall, wall), append(d.biz, biz)
-	}
+	d.wall, d.biz = append(d.wall, wall), append(d.biz, biz)
 }
 
 func clamp32(v int64) int32 {
@@ -111,7 +103,8 @@ func clamp32(v int64) int32 {
 }
 
 func (d durs) figure() cases.DurationFigure {
-	return cases.DurationFigure{Wall: Percentiles(slices.Concat(d.wall...)), Business: Percentiles(slices.Concat(d.biz...))}
+	return cases.DurationFigure{Wall: Percentiles(slices.Concat(append(d.wall, d.oneWall)...)),
+		Business: Percentiles(slices.Concat(append(d.biz, d.oneBiz)...))}
 }
 
 // caseWalk is a case as its ledger has been read so far.

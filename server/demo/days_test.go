@@ -2,15 +2,8 @@ package demo
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
-
-	"redress/cases"
-	"redress/cases/store"
-	"redress/cases/testdb"
-	"redress/ui/i18n"
-	"redress/workflows"
 )
 
 // TestLoadOnAnyDay walks the demo to other presents than today's: the
@@ -19,10 +12,6 @@ import (
 // them over the buyer limit between one case's proposal and its
 // application, and the walk stopped on the refusal.
 func TestLoadOnAnyDay(t *testing.T) {
-	words, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, end := range []string{"2026-11-29T09:30:00Z", "2026-11-30T06:30:00Z", "2026-12-02T14:30:00Z"} {
 		t.Run(end, func(t *testing.T) {
 			t.Parallel()
@@ -31,17 +20,7 @@ func TestLoadOnAnyDay(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			db, url := testdb.NewWithURL(t)
-			seed, err := store.Open(ctx, url, store.Limits{AsyncCommit: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer seed.Close()
-			loaded, err := Load(ctx, seed, store.NewPeople(seed, cases.DefaultAccessPolicy()),
-				Options{Cases: 300, Policy: workflows.DefaultPolicy(), Reminders: workflows.DefaultReminderPolicy(), Words: words, End: at}, io.Discard)
-			if err != nil || !loaded {
-				t.Fatalf("load ending %s: %v %v", end, loaded, err)
-			}
+			db := loadDemo(t, at)
 			// Every remedy that needed approval was approved before it
 			// was applied.
 			var needed, unapproved int

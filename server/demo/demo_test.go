@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"redress/cases"
 	"redress/cases/store"
 	"redress/cases/testdb"
@@ -14,27 +16,36 @@ import (
 	"redress/workflows"
 )
 
-// TestLoadWalksItsOwnPast loads the demo data set as `make run` does and
-// checks that rows, ledgers and inboxes tell one story.
-func TestLoadWalksItsOwnPast(t *testing.T) {
+// loadDemo loads the demo data set of 300 cases into a fresh database as
+// `make run` does (on the pool main loads it on), walked to end (zero: the
+// database's now), and returns the database.
+func loadDemo(t *testing.T, end time.Time) *sqlx.DB {
+	t.Helper()
 	ctx := context.Background()
 	db, url := testdb.NewWithURL(t)
 	words, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The pool main loads the demo on.
 	seed, err := store.Open(ctx, url, store.Limits{AsyncCommit: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer seed.Close()
-	started := time.Now()
 	loaded, err := Load(ctx, seed, store.NewPeople(seed, cases.DefaultAccessPolicy()),
-		Options{Cases: 300, Policy: workflows.DefaultPolicy(), Reminders: workflows.DefaultReminderPolicy(), Words: words}, io.Discard)
+		Options{Cases: 300, Policy: workflows.DefaultPolicy(), Reminders: workflows.DefaultReminderPolicy(), Words: words, End: end}, io.Discard)
 	if err != nil || !loaded {
-		t.Fatalf("load: %v %v", loaded, err)
+		t.Fatalf("load ending %v: %v %v", end, loaded, err)
 	}
+	return db
+}
+
+// TestLoadWalksItsOwnPast loads the demo data set as `make run` does and
+// checks that rows, ledgers and inboxes tell one story.
+func TestLoadWalksItsOwnPast(t *testing.T) {
+	ctx := context.Background()
+	started := time.Now()
+	db := loadDemo(t, time.Time{})
 	t.Logf("loaded 300 cases in %v", time.Since(started).Round(time.Millisecond))
 	var now time.Time
 	if err := db.GetContext(ctx, &now, `SELECT now()`); err != nil {
@@ -186,6 +197,10 @@ func TestLoadWalksItsOwnPast(t *testing.T) {
 		}
 	})
 	t.Run("LoadsOnce", func(t *testing.T) {
+		words, err := i18n.New()
+		if err != nil {
+			t.Fatal(err)
+		}
 		again, err := Load(ctx, db, store.NewPeople(db, cases.DefaultAccessPolicy()),
 			Options{Cases: 1, Policy: workflows.DefaultPolicy(), Reminders: workflows.DefaultReminderPolicy(), Words: words}, io.Discard)
 		if err != nil || again {
